@@ -1,0 +1,291 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"runtime/debug"
+	"strings"
+
+	"github.com/httpstatus/httpstatus/content"
+	"github.com/httpstatus/httpstatus/internal/catalog"
+	"github.com/httpstatus/httpstatus/internal/render"
+	"github.com/httpstatus/httpstatus/web"
+)
+
+// Exit statuses.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+)
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3";
+// otherwise the module's build information is used.
+var version = ""
+
+const usage = `httpstatus: a reference of HTTP status codes.
+
+Usage:
+  httpstatus CODE                  explain a status code (same as "show CODE")
+  httpstatus show [--json] CODE    explain a status code: 503, 418, 999
+  httpstatus list [--json] [CLASS] list every code, or one class: 5xx
+  httpstatus search [--json] QUERY find codes by number, name or words: "gateway timeout"
+  httpstatus serve [flags]         run the web site and live endpoint (see "serve --help")
+  httpstatus version               print the version
+  httpstatus help                  print this help
+
+Colour is used only when standard output is a terminal and NO_COLOR is not
+set. Exit status: 0 success, 1 failure, 2 bad usage or unknown code.
+`
+
+// usageError is a mistake in the command line: exit status 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// env is what a subcommand gets from the process.
+type env struct {
+	getenv func(string) string
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// run runs the command line args (args[0] is the program name) and returns
+// the exit status. Errors are printed to stderr.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := env{getenv: getenv, stdout: stdout, stderr: stderr}
+	err := dispatch(ctx, args[1:], e)
+	var ue *usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "httpstatus: %s\n", ue.msg)
+		fmt.Fprintln(stderr, `Run "httpstatus help" for usage.`)
+		return exitUsage
+	default:
+		fmt.Fprintf(stderr, "httpstatus: %v\n", err)
+		return exitFailure
+	}
+}
+
+func dispatch(ctx context.Context, args []string, e env) error {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, usage)
+		return usagef("no command given")
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(e.stdout, usage)
+		return nil
+	case "version", "--version", "-version":
+		fmt.Fprintf(e.stdout, "httpstatus %s\n", buildVersion())
+		return nil
+	case "show":
+		return runShow(rest, e)
+	case "list":
+		return runList(rest, e)
+	case "search":
+		return runSearch(rest, e)
+	case "serve":
+		return runServe(ctx, rest, e)
+	}
+	if _, err := catalog.ParseCode(cmd); err == nil {
+		return runShow(args, e)
+	}
+	return usagef("unknown command %q", cmd)
+}
+
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
+}
+
+// newFlagSet returns a flag set that reports errors instead of exiting and
+// prints its help to stdout when asked for it.
+func newFlagSet(name, synopsis string, e env) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: httpstatus %s %s\n", name, synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args, turning a help request into a help text on stdout
+// and any other problem into a usage error. Flags may follow arguments.
+func parseFlags(fs *flag.FlagSet, args []string, e env) ([]string, error) {
+	var positional []string
+	for {
+		out := io.Discard
+		fs.SetOutput(out)
+		err := fs.Parse(args)
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(e.stdout)
+			fs.Usage()
+			return nil, flag.ErrHelp
+		}
+		if err != nil {
+			return nil, usagef("%s: %v", fs.Name(), err)
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		if rest[0] == "--" {
+			return append(positional, rest[1:]...), nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+}
+
+// loadCatalog loads the embedded content, or the content in dir when dir is
+// set (for editing content with a live preview).
+func loadCatalog(dir string) (*catalog.Catalog, error) {
+	var fsys fs.FS = content.FS()
+	if dir != "" {
+		fsys = os.DirFS(dir)
+	}
+	cat, err := catalog.Load(fsys)
+	if err != nil {
+		return nil, fmt.Errorf("load content: %w", err)
+	}
+	return cat, nil
+}
+
+func loadRenderer(dir string) (*render.Renderer, error) {
+	cat, err := loadCatalog(dir)
+	if err != nil {
+		return nil, err
+	}
+	return render.New(cat, web.FS())
+}
+
+// useColor reports whether output to w should be coloured: only a terminal,
+// and only when NO_COLOR is unset or empty (no-color.org).
+func useColor(w io.Writer, getenv func(string) string) bool {
+	if getenv("NO_COLOR") != "" {
+		return false
+	}
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+func runShow(args []string, e env) error {
+	fs := newFlagSet("show", "[--json] CODE", e)
+	asJSON := fs.Bool("json", false, "print the JSON form")
+	args, err := parseFlags(fs, args, e)
+	if err != nil {
+		return err
+	}
+	if len(args) != 1 {
+		return usagef("show: want one status code, such as 503")
+	}
+	code, err := catalog.ParseCode(args[0])
+	if err != nil {
+		return usagef("show: %v", err)
+	}
+	rnd, err := loadRenderer("")
+	if err != nil {
+		return err
+	}
+	if _, err := rnd.Catalog().Lookup(code); err != nil && !catalog.InRange(code) {
+		return usagef("show: %d is not a status code: HTTP status codes run from 100 to 599", code)
+	}
+	var out []byte
+	if *asJSON {
+		out, err = rnd.Code(code, render.JSON)
+	} else {
+		out, err = rnd.CodeTerminal(code, useColor(e.stdout, e.getenv))
+	}
+	if err != nil {
+		return err
+	}
+	_, err = e.stdout.Write(out)
+	return err
+}
+
+func runList(args []string, e env) error {
+	fs := newFlagSet("list", "[--json] [CLASS]", e)
+	asJSON := fs.Bool("json", false, "print JSON")
+	args, err := parseFlags(fs, args, e)
+	if err != nil {
+		return err
+	}
+	class := ""
+	switch len(args) {
+	case 0:
+	case 1:
+		c, ok := catalog.ParseClass(args[0])
+		if !ok {
+			return usagef("list: %q is not a class: want 1xx, 2xx, 3xx, 4xx or 5xx", args[0])
+		}
+		class = c
+	default:
+		return usagef("list: want at most one class")
+	}
+	rnd, err := loadRenderer("")
+	if err != nil {
+		return err
+	}
+	f := render.Text
+	if *asJSON {
+		f = render.JSON
+	}
+	out, err := rnd.List(class, f)
+	if err != nil {
+		return err
+	}
+	_, err = e.stdout.Write(out)
+	return err
+}
+
+func runSearch(args []string, e env) error {
+	fs := newFlagSet("search", "[--json] QUERY", e)
+	asJSON := fs.Bool("json", false, "print JSON")
+	args, err := parseFlags(fs, args, e)
+	if err != nil {
+		return err
+	}
+	q := strings.TrimSpace(strings.Join(args, " "))
+	if q == "" {
+		return usagef("search: want a query, such as \"gateway timeout\"")
+	}
+	rnd, err := loadRenderer("")
+	if err != nil {
+		return err
+	}
+	f := render.Text
+	if *asJSON {
+		f = render.JSON
+	}
+	out, err := rnd.Search(q, f)
+	if err != nil {
+		return err
+	}
+	_, err = e.stdout.Write(out)
+	return err
+}

@@ -1,0 +1,247 @@
+// Package catalog loads, validates and answers questions about the guide's
+// content: every status code, each of its meanings, and the five classes.
+//
+// It is the only source of truth for names, classes, meanings and references.
+// A Catalog is read-only after Load and safe for concurrent use.
+package catalog
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// ErrNotFound reports that a code or class has no entry in the catalog.
+var ErrNotFound = errors.New("not found")
+
+// Status says how a meaning of a code is standardised.
+type Status string
+
+// The statuses a meaning can have.
+const (
+	Standard   Status = "standard"   // registered with IANA, defined by an RFC
+	Temporary  Status = "temporary"  // a temporary IANA registration
+	Obsoleted  Status = "obsoleted"  // registered, but its defining document is obsolete
+	Unused     Status = "unused"     // reserved by IANA, not to be used
+	Unofficial Status = "unofficial" // used by a vendor, not registered
+)
+
+// Registered reports whether the status is one the IANA registry lists.
+func (s Status) Registered() bool { return s != Unofficial }
+
+func (s Status) valid() bool {
+	switch s {
+	case Standard, Temporary, Obsoleted, Unused, Unofficial:
+		return true
+	}
+	return false
+}
+
+// Link is a cited document.
+type Link struct {
+	Title string `yaml:"title" json:"title"`
+	URL   string `yaml:"url" json:"url"`
+}
+
+// Header is a response header that goes with a status. When Value is set, the
+// live endpoint sends the header with that value.
+type Header struct {
+	Name  string `yaml:"name" json:"name"`
+	Value string `yaml:"value,omitempty" json:"value,omitempty"`
+	Note  string `yaml:"note" json:"note"`
+}
+
+// Constants names a status in common libraries. An empty field means the
+// library has no constant for it.
+type Constants struct {
+	Go     string `yaml:"go,omitempty" json:"go,omitempty"`         // net/http
+	Python string `yaml:"python,omitempty" json:"python,omitempty"` // http.HTTPStatus
+	Java   string `yaml:"java,omitempty" json:"java,omitempty"`     // Spring HttpStatus
+	DotNet string `yaml:"dotnet,omitempty" json:"dotnet,omitempty"` // System.Net.HttpStatusCode
+	Rust   string `yaml:"rust,omitempty" json:"rust,omitempty"`     // http::StatusCode
+}
+
+// Entry is one meaning of a status code: a registered one, or a vendor's.
+type Entry struct {
+	Code      int       `yaml:"code"`
+	Name      string    `yaml:"name"`
+	Aliases   []string  `yaml:"aliases"`
+	Status    Status    `yaml:"status"`
+	Vendor    string    `yaml:"vendor"`
+	Summary   string    `yaml:"summary"`
+	Spec      Link      `yaml:"spec"`
+	Sources   []Link    `yaml:"sources"`
+	Headers   []Header  `yaml:"headers"`
+	Cacheable bool      `yaml:"cacheable"`
+	Retry     string    `yaml:"retry"`
+	Constants Constants `yaml:"constants"`
+	Related   []int     `yaml:"related"`
+	Keywords  []string  `yaml:"keywords"`
+	Example   string    `yaml:"example"`
+
+	// Body is the Markdown prose that follows the front matter.
+	Body string `yaml:"-"`
+	// File is the content file the entry came from.
+	File string `yaml:"-"`
+}
+
+// Code is a status code number with its meanings, the registered or seed
+// meaning first.
+type Code struct {
+	Code    int
+	Entries []Entry
+}
+
+// Primary returns the first meaning of the code.
+func (c *Code) Primary() *Entry { return &c.Entries[0] }
+
+// Class returns the class of the code, such as "5xx".
+func (c *Code) Class() string { return ClassOf(c.Code) }
+
+// ClassOf returns the class name of a code: "5xx" for 503.
+func ClassOf(code int) string { return strconv.Itoa(code/100) + "xx" }
+
+// Class is one of the five classes of status codes.
+type Class struct {
+	Name    string   `yaml:"class"`   // "5xx"
+	Title   string   `yaml:"title"`   // "Server error"
+	Lead    string   `yaml:"lead"`    // one-line meaning
+	Means   string   `yaml:"means"`   // "What 5xx means"
+	Appears []string `yaml:"appears"` // "Where 5xx responses appear"
+	Notes   []string `yaml:"notes"`   // "Implementation notes"
+
+	// Body is optional Markdown prose after the front matter.
+	Body string `yaml:"-"`
+	File string `yaml:"-"`
+}
+
+// Catalog holds every code and class. It is read-only after Load.
+type Catalog struct {
+	codes   []*Code // sorted by number
+	byCode  map[int]*Code
+	classes []*Class // 1xx..5xx in order
+}
+
+// Codes returns every code with at least one meaning, in numeric order.
+// The caller must not modify the result.
+func (c *Catalog) Codes() []*Code { return c.codes }
+
+// Lookup returns the code with the given number, or ErrNotFound when the
+// number has no meaning in the catalog.
+func (c *Catalog) Lookup(code int) (*Code, error) {
+	if k, ok := c.byCode[code]; ok {
+		return k, nil
+	}
+	return nil, fmt.Errorf("code %d: %w", code, ErrNotFound)
+}
+
+// Classes returns the five classes in order.
+func (c *Catalog) Classes() []*Class { return c.classes }
+
+// Class returns the class with the given name ("5xx"), or ErrNotFound.
+func (c *Catalog) Class(name string) (*Class, error) {
+	for _, k := range c.classes {
+		if k.Name == name {
+			return k, nil
+		}
+	}
+	return nil, fmt.Errorf("class %q: %w", name, ErrNotFound)
+}
+
+// InClass returns the codes of a class ("5xx") in numeric order.
+func (c *Catalog) InClass(name string) []*Code {
+	var out []*Code
+	for _, k := range c.codes {
+		if k.Class() == name {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// ParseCode parses a status code as written in a URL or on a command line:
+// exactly three ASCII digits, 100 to 999.
+func ParseCode(s string) (int, error) {
+	if len(s) != 3 || s[0] < '1' || s[0] > '9' {
+		return 0, fmt.Errorf("%q is not a three-digit status code", s)
+	}
+	n := 0
+	for i := 0; i < 3; i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, fmt.Errorf("%q is not a three-digit status code", s)
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, nil
+}
+
+// ParseClass parses a class name such as "5xx" (or "5XX").
+func ParseClass(s string) (string, bool) {
+	if len(s) == 3 && s[0] >= '1' && s[0] <= '5' && (s[1] == 'x' || s[1] == 'X') && (s[2] == 'x' || s[2] == 'X') {
+		return s[:1] + "xx", true
+	}
+	return "", false
+}
+
+// InRange reports whether code is within the range RFC 9110 §15 defines
+// for status codes, 100 to 599.
+func InRange(code int) bool { return code >= 100 && code <= 599 }
+
+// HeuristicallyCacheable reports whether RFC 9110 §15.1 lists the code as
+// cacheable by default.
+func HeuristicallyCacheable(code int) bool {
+	switch code {
+	case 200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 501:
+		return true
+	}
+	return false
+}
+
+// Load parses and validates every content file in fsys: files named
+// NNN.md hold a code, files named Nxx.md a class. It reports every problem
+// at once, each prefixed with its file name.
+func Load(fsys fs.FS) (*Catalog, error) {
+	names, err := fs.Glob(fsys, "*.md")
+	if err != nil {
+		return nil, fmt.Errorf("list content: %w", err)
+	}
+	sort.Strings(names)
+	c := &Catalog{byCode: map[int]*Code{}}
+	var errs []error
+	for _, name := range names {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", name, err))
+			continue
+		}
+		base := strings.TrimSuffix(path.Base(name), ".md")
+		if _, ok := ParseClass(base); ok {
+			k, err := parseClass(name, data)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			c.classes = append(c.classes, k)
+			continue
+		}
+		k, err := parseCode(name, data)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		c.codes = append(c.codes, k)
+		c.byCode[k.Code] = k
+	}
+	errs = append(errs, c.validate()...)
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	slices.SortFunc(c.codes, func(a, b *Code) int { return a.Code - b.Code })
+	slices.SortFunc(c.classes, func(a, b *Class) int { return strings.Compare(a.Name, b.Name) })
+	return c, nil
+}

@@ -1,0 +1,180 @@
+package catalog
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+const goodBody = "## In practice\n\nText.\n\n## When to use it\n\nText.\n\n## Common causes and fixes\n\nText.\n"
+
+// classFiles are five valid class files, so a test can focus on codes.
+func classFiles() fstest.MapFS {
+	fs := fstest.MapFS{}
+	for _, c := range []string{"1xx", "2xx", "3xx", "4xx", "5xx"} {
+		fs[c+".md"] = &fstest.MapFile{Data: []byte("---\nclass: " + c + "\ntitle: T\nlead: L.\nmeans: M.\nappears: [a]\nnotes: [n]\n---\n")}
+	}
+	return fs
+}
+
+func codeFile(front string) *fstest.MapFile {
+	return &fstest.MapFile{Data: []byte("---\n" + front + "\n---\n" + goodBody)}
+}
+
+const good503 = `code: 503
+name: Service Unavailable
+status: standard
+summary: Not now.
+spec: {title: RFC 9110 §15.6.4, url: "https://www.rfc-editor.org/rfc/rfc9110.html#section-15.6.4"}`
+
+func TestLoadValid(t *testing.T) {
+	fs := classFiles()
+	fs["503.md"] = codeFile(good503)
+	fs["500.md"] = codeFile(strings.ReplaceAll(strings.ReplaceAll(good503, "503", "500"), "Service Unavailable", "Internal Server Error") + "\nrelated: [503]")
+	fs["499.md"] = &fstest.MapFile{Data: []byte("---\n" + `code: 499
+name: Client Closed Request
+status: unofficial
+vendor: nginx
+summary: The client went away.
+spec: {title: nginx, url: "https://nginx.org/"}` + "\n---\n" + goodBody + "---\n" + `code: 499
+name: Token Required
+status: unofficial
+vendor: Esri
+summary: A token is needed.
+spec: {title: Esri, url: "https://developers.arcgis.com/"}` + "\n---\n" + goodBody)}
+	cat, err := Load(fs)
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	if got := len(cat.Codes()); got != 3 {
+		t.Errorf("len(Codes()) = %d, want 3", got)
+	}
+	k, err := cat.Lookup(499)
+	if err != nil {
+		t.Fatalf("Lookup(499): %v", err)
+	}
+	if len(k.Entries) != 2 || k.Entries[1].Vendor != "Esri" {
+		t.Errorf("Lookup(499) entries = %+v, want nginx then Esri", k.Entries)
+	}
+	if _, err := cat.Lookup(299); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Lookup(299) error = %v, want ErrNotFound", err)
+	}
+	if got := cat.InClass("5xx"); len(got) != 2 || got[0].Code != 500 {
+		t.Errorf("InClass(5xx) = %v, want 500, 503", got)
+	}
+}
+
+// TestValidation has one row per rule: a broken file and the problem it
+// must be reported as, with file and field.
+func TestValidation(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		file  string
+		data  string // whole file; "" means codeFile(front)
+		front string
+		want  string
+	}{
+		{"unknown field", "503.md", "", good503 + "\nnmae: x", "503.md: meaning 1 (line 1): line 6: field nmae not found"},
+		{"code differs from file", "504.md", "", good503, "504.md: code: 503 does not match the file name"},
+		{"bad file name", "0503.md", "", good503, "0503.md: file: name must be the code"},
+		{"out of range", "099.md", "", strings.ReplaceAll(good503, "503", "099"), "code: 99 is out of range"},
+		{"registered over 599", "600.md", "", strings.ReplaceAll(good503, "code: 503", "code: 600"), "600.md: code: 600 is out of range"},
+		{"name required", "503.md", "", strings.Replace(good503, "name: Service Unavailable", "name: ''", 1), "503.md: name: required"},
+		{"summary required", "503.md", "", strings.Replace(good503, "summary: Not now.", "summary: ''", 1), "503.md: summary: required"},
+		{"summary one line", "503.md", "", strings.Replace(good503, "summary: Not now.", "summary: \"a\\nb\"", 1), "503.md: summary: must be one line"},
+		{"bad status", "503.md", "", strings.Replace(good503, "status: standard", "status: official", 1), `503.md: status: "official" is not one of`},
+		{"unofficial needs vendor", "503.md", "", strings.Replace(good503, "status: standard", "status: unofficial", 1), "503.md: vendor: required for an unofficial meaning"},
+		{"registered has no vendor", "503.md", "", good503 + "\nvendor: nginx", "503.md: vendor: a registered meaning has no vendor"},
+		{"spec url https", "503.md", "", strings.Replace(good503, "https://www", "http://www", 1), "503.md: spec.url"},
+		{"spec title", "503.md", "", strings.Replace(good503, "title: RFC 9110 §15.6.4", "title: ''", 1), "503.md: spec.title: required"},
+		{"cacheable contradicts 15.1", "503.md", "", good503 + "\ncacheable: true", "503.md: cacheable: true contradicts RFC 9110 §15.1"},
+		{"related points nowhere", "503.md", "", good503 + "\nrelated: [504]", "503.md: related: 504 has no content file"},
+		{"related to itself", "503.md", "", good503 + "\nrelated: [503]", "503.md: related: 503 links to itself"},
+		{"header name", "503.md", "", good503 + "\nheaders: [{note: x}]", "503.md: headers[0].name: required"},
+		{"body link points nowhere", "503.md", "---\n" + good503 + "\n---\n" + goodBody + "\nSee [504](/504).\n", "", "503.md: body: link to /504: 504 has no content file"},
+		{"missing section", "503.md", "---\n" + good503 + "\n---\n## In practice\n\nx\n", "", `503.md: body: missing section "## When to use it"`},
+		{"no front matter", "503.md", "hello\n", "", `503.md: line 1: want "---"`},
+		{"unclosed front matter", "503.md", "---\ncode: 503\n", "", "503.md: line 1: front matter is not closed"},
+		{"registered second", "503.md", "---\n" + strings.Replace(good503, "status: standard", "status: unofficial\nvendor: x", 1) + "\n---\n" + goodBody + "---\n" + good503 + "\n---\n" + goodBody, "", "503.md: meaning 2: status: the registered meaning must come first"},
+		{"class field", "5xx.md", "---\nclass: 5xx\ntitle: T\nlead: L\nmeans: ''\nappears: [a]\nnotes: [n]\n---\n", "", "5xx.md: means: required"},
+		{"class name", "5xx.md", "---\nclass: 4xx\ntitle: T\nlead: L\nmeans: M\nappears: [a]\nnotes: [n]\n---\n", "", `5xx.md: class: "4xx" does not match`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			fs := classFiles()
+			if tt.data != "" {
+				fs[tt.file] = &fstest.MapFile{Data: []byte(tt.data)}
+			} else {
+				fs[tt.file] = codeFile(tt.front)
+			}
+			_, err := Load(fs)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Load() error = %v\nwant it to contain %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestMissingClass(t *testing.T) {
+	fs := classFiles()
+	delete(fs, "3xx.md")
+	if _, err := Load(fs); err == nil || !strings.Contains(err.Error(), "3xx.md: file: missing") {
+		t.Errorf("Load() error = %v, want 3xx.md missing", err)
+	}
+}
+
+func TestParseCode(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int
+		ok   bool
+	}{
+		{"503", 503, true}, {"100", 100, true}, {"999", 999, true},
+		{"099", 0, false}, {"50", 0, false}, {"5033", 0, false}, {"abc", 0, false},
+		{"5x3", 0, false}, {"+03", 0, false}, {"", 0, false}, {"٥٠٣", 0, false},
+	}
+	for _, tt := range tests {
+		got, err := ParseCode(tt.in)
+		if got != tt.want || (err == nil) != tt.ok {
+			t.Errorf("ParseCode(%q) = %d, %v; want %d, ok=%v", tt.in, got, err, tt.want, tt.ok)
+		}
+	}
+}
+
+func FuzzParseCode(f *testing.F) {
+	for _, s := range []string{"503", "099", "5xx", "", "1000", "\x00\x00\x00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n, err := ParseCode(s)
+		if err != nil {
+			return
+		}
+		if n < 100 || n > 999 || len(s) != 3 {
+			t.Errorf("ParseCode(%q) = %d, want a three-digit code", s, n)
+		}
+	})
+}
+
+func FuzzParseFrontMatter(f *testing.F) {
+	f.Add([]byte("---\n" + good503 + "\n---\n" + goodBody))
+	f.Add([]byte("---\n---\n"))
+	f.Add([]byte("---\na: [\n---\nbody\n---\nb: 1\n---\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		// Any input gives a Code or an error naming the file, never a panic.
+		k, err := parseCode("503.md", data)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "503.md: ") {
+				t.Errorf("error %q does not name the file", err)
+			}
+			return
+		}
+		if len(k.Entries) == 0 {
+			t.Errorf("parseCode returned a code with no entries")
+		}
+		_, _ = parseClass("5xx.md", data)
+	})
+}

@@ -1,0 +1,197 @@
+package catalog_test
+
+import (
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/httpstatus/httpstatus/content"
+	"github.com/httpstatus/httpstatus/internal/catalog"
+)
+
+func loadEmbedded(t *testing.T) *catalog.Catalog {
+	t.Helper()
+	cat, err := catalog.Load(content.FS())
+	if err != nil {
+		t.Fatalf("Load(content.FS()):\n%v", err)
+	}
+	return cat
+}
+
+// TestEmbeddedContent loads the real content and requires zero problems.
+func TestEmbeddedContent(t *testing.T) {
+	loadEmbedded(t)
+}
+
+// iana is the IANA HTTP Status Code Registry as of its 2025-09-15 update,
+// with the name and status the guide shows: the registry's name, except
+// that 418 keeps its RFC 2324 name and 510 drops the "(OBSOLETED)" mark,
+// which its status carries.
+var iana = []struct {
+	code   int
+	name   string
+	status catalog.Status
+}{
+	{100, "Continue", catalog.Standard}, {101, "Switching Protocols", catalog.Standard},
+	{102, "Processing", catalog.Standard}, {103, "Early Hints", catalog.Standard},
+	{104, "Upload Resumption Supported", catalog.Temporary},
+	{200, "OK", catalog.Standard}, {201, "Created", catalog.Standard}, {202, "Accepted", catalog.Standard},
+	{203, "Non-Authoritative Information", catalog.Standard}, {204, "No Content", catalog.Standard},
+	{205, "Reset Content", catalog.Standard}, {206, "Partial Content", catalog.Standard},
+	{207, "Multi-Status", catalog.Standard}, {208, "Already Reported", catalog.Standard},
+	{226, "IM Used", catalog.Standard},
+	{300, "Multiple Choices", catalog.Standard}, {301, "Moved Permanently", catalog.Standard},
+	{302, "Found", catalog.Standard}, {303, "See Other", catalog.Standard},
+	{304, "Not Modified", catalog.Standard}, {305, "Use Proxy", catalog.Standard},
+	{306, "(Unused)", catalog.Unused}, {307, "Temporary Redirect", catalog.Standard},
+	{308, "Permanent Redirect", catalog.Standard},
+	{400, "Bad Request", catalog.Standard}, {401, "Unauthorized", catalog.Standard},
+	{402, "Payment Required", catalog.Standard}, {403, "Forbidden", catalog.Standard},
+	{404, "Not Found", catalog.Standard}, {405, "Method Not Allowed", catalog.Standard},
+	{406, "Not Acceptable", catalog.Standard}, {407, "Proxy Authentication Required", catalog.Standard},
+	{408, "Request Timeout", catalog.Standard}, {409, "Conflict", catalog.Standard},
+	{410, "Gone", catalog.Standard}, {411, "Length Required", catalog.Standard},
+	{412, "Precondition Failed", catalog.Standard}, {413, "Content Too Large", catalog.Standard},
+	{414, "URI Too Long", catalog.Standard}, {415, "Unsupported Media Type", catalog.Standard},
+	{416, "Range Not Satisfiable", catalog.Standard}, {417, "Expectation Failed", catalog.Standard},
+	{418, "I'm a teapot", catalog.Unused},
+	{421, "Misdirected Request", catalog.Standard}, {422, "Unprocessable Content", catalog.Standard},
+	{423, "Locked", catalog.Standard}, {424, "Failed Dependency", catalog.Standard},
+	{425, "Too Early", catalog.Standard}, {426, "Upgrade Required", catalog.Standard},
+	{428, "Precondition Required", catalog.Standard}, {429, "Too Many Requests", catalog.Standard},
+	{431, "Request Header Fields Too Large", catalog.Standard},
+	{451, "Unavailable For Legal Reasons", catalog.Standard},
+	{500, "Internal Server Error", catalog.Standard}, {501, "Not Implemented", catalog.Standard},
+	{502, "Bad Gateway", catalog.Standard}, {503, "Service Unavailable", catalog.Standard},
+	{504, "Gateway Timeout", catalog.Standard}, {505, "HTTP Version Not Supported", catalog.Standard},
+	{506, "Variant Also Negotiates", catalog.Standard}, {507, "Insufficient Storage", catalog.Standard},
+	{508, "Loop Detected", catalog.Standard}, {510, "Not Extended", catalog.Obsoleted},
+	{511, "Network Authentication Required", catalog.Standard},
+}
+
+func TestIANARegistry(t *testing.T) {
+	if len(iana) != 64 {
+		t.Fatalf("the reference table has %d codes, want the registry's 64", len(iana))
+	}
+	cat := loadEmbedded(t)
+	for _, want := range iana {
+		k, err := cat.Lookup(want.code)
+		if err != nil {
+			t.Errorf("Lookup(%d): %v", want.code, err)
+			continue
+		}
+		e := k.Primary()
+		if e.Name != want.name || e.Status != want.status {
+			t.Errorf("%d: first meaning = %q (%s), want %q (%s)", want.code, e.Name, e.Status, want.name, want.status)
+		}
+		if !strings.Contains(e.Spec.URL, "rfc-editor.org") && !strings.Contains(e.Spec.URL, "ietf.org") {
+			t.Errorf("%d: spec %s is not an RFC or IETF document", want.code, e.Spec.URL)
+		}
+	}
+	registered := map[int]bool{}
+	for _, w := range iana {
+		registered[w.code] = true
+	}
+	for _, k := range cat.Codes() {
+		if k.Primary().Status.Registered() && !registered[k.Code] {
+			t.Errorf("%d is marked %s but is not in the IANA registry", k.Code, k.Primary().Status)
+		}
+	}
+}
+
+type seedRow struct {
+	code          int
+	name, meaning string
+}
+
+// seedRows reads the table of the seed's 5xx page.
+func seedRows(t *testing.T) []seedRow {
+	t.Helper()
+	data, err := os.ReadFile("testdata/seed-5xx.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []seedRow
+	for _, line := range strings.Split(string(data), "\n") {
+		cells := strings.Split(line, " | ")
+		if len(cells) != 3 || !strings.HasPrefix(line, "| 5") {
+			continue
+		}
+		code, err := strconv.Atoi(strings.TrimPrefix(cells[0], "| "))
+		if err != nil {
+			t.Fatalf("seed row %q: %v", line, err)
+		}
+		rows = append(rows, seedRow{code, cells[1], strings.TrimSuffix(cells[2], " |")})
+	}
+	if len(rows) != 16 {
+		t.Fatalf("seed has %d rows, want 16", len(rows))
+	}
+	return rows
+}
+
+// TestSeedRows requires the 16 rows of the seed's 5xx table word for word,
+// as the first meaning of each code.
+func TestSeedRows(t *testing.T) {
+	cat := loadEmbedded(t)
+	for _, row := range seedRows(t) {
+		k, err := cat.Lookup(row.code)
+		if err != nil {
+			t.Errorf("Lookup(%d): %v", row.code, err)
+			continue
+		}
+		e := k.Primary()
+		if e.Name != row.name {
+			t.Errorf("%d: name = %q, want the seed's %q", row.code, e.Name, row.name)
+		}
+		if e.Summary != row.meaning {
+			t.Errorf("%d: summary = %q,\nwant the seed's %q", row.code, e.Summary, row.meaning)
+		}
+	}
+	k, err := cat.Class("5xx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed, _ := os.ReadFile("testdata/seed-5xx.txt")
+	for _, s := range append(append([]string{k.Lead, k.Means}, k.Appears...), k.Notes...) {
+		if !strings.Contains(string(seed), s) {
+			t.Errorf("5xx.md: %q is not in the seed", s)
+		}
+	}
+}
+
+// unofficial lists the vendor codes PRODUCT.md requires, by vendor.
+var unofficial = []struct {
+	code   int
+	vendor string
+}{
+	{444, "nginx"}, {494, "nginx"}, {495, "nginx"}, {496, "nginx"}, {497, "nginx"}, {499, "nginx"},
+	{520, "Cloudflare"}, {521, "Cloudflare"}, {522, "Cloudflare"}, {523, "Cloudflare"}, {524, "Cloudflare"},
+	{525, "Cloudflare"}, {526, "Cloudflare"}, {527, "Cloudflare"}, {530, "Cloudflare"},
+	{460, "AWS Elastic Load Balancing"}, {463, "AWS Elastic Load Balancing"}, {464, "AWS Elastic Load Balancing"},
+	{561, "AWS Elastic Load Balancing"},
+	{440, "Microsoft IIS"}, {449, "Microsoft IIS"}, {451, "Microsoft IIS"},
+	{419, "Laravel"}, {420, "Twitter"}, {420, "Spring Framework"}, {498, "Esri"}, {499, "Esri"},
+	{218, "Apache HTTP Server"}, {509, "Apache HTTP Server"}, {430, "Shopify"}, {508, "cPanel"},
+	{999, "LinkedIn"}, {529, "Qualys"}, {530, "Pantheon"},
+}
+
+func TestUnofficialCodes(t *testing.T) {
+	cat := loadEmbedded(t)
+	for _, want := range unofficial {
+		k, err := cat.Lookup(want.code)
+		if err != nil {
+			t.Errorf("Lookup(%d): %v", want.code, err)
+			continue
+		}
+		found := false
+		for _, e := range k.Entries {
+			if e.Status == catalog.Unofficial && e.Vendor == want.vendor {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("%d: no unofficial meaning from %s", want.code, want.vendor)
+		}
+	}
+}

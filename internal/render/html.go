@@ -1,0 +1,132 @@
+package render
+
+import "strings"
+
+// Code renders the page of a status code in format f. Any number from 100 to
+// 599 has a page, assigned or not; another number without a meaning in the
+// catalog is catalog.ErrNotFound.
+func (r *Renderer) Code(code int, f Format) ([]byte, error) {
+	p, err := r.codeData(code)
+	if err != nil {
+		return nil, err
+	}
+	switch f {
+	case JSON:
+		return marshal(codeJSONOf(p))
+	case Text:
+		return r.codeText(p), nil
+	}
+	for i := range p.Entries {
+		if p.Entries[i].BodyHTML, err = r.markdownHTML(p.Entries[i].Entry); err != nil {
+			return nil, err
+		}
+	}
+	return r.execute("code", p)
+}
+
+// Class renders the page of a class ("5xx") in format f, or returns
+// catalog.ErrNotFound.
+func (r *Renderer) Class(name string, f Format) ([]byte, error) {
+	p, err := r.classData(name)
+	if err != nil {
+		return nil, err
+	}
+	switch f {
+	case JSON:
+		return marshal(classJSONOf(p))
+	case Text:
+		return classText(p), nil
+	}
+	return r.execute("class", p)
+}
+
+// Home renders the home page: the classes and every code.
+func (r *Renderer) Home(f Format) ([]byte, error) {
+	p := r.homeData()
+	switch f {
+	case JSON:
+		return r.Codes()
+	case Text:
+		return homeText(p), nil
+	}
+	return r.execute("home", p)
+}
+
+// Codes renders every code of the catalog as a JSON list, the form of
+// /codes.json.
+func (r *Renderer) Codes() ([]byte, error) {
+	list := []codeJSON{}
+	for _, k := range r.cat.Codes() {
+		p, err := r.codeData(k.Code)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, codeJSONOf(p))
+	}
+	return marshal(list)
+}
+
+// Search renders the results of a query in format f.
+func (r *Renderer) Search(q string, f Format) ([]byte, error) {
+	p := &searchPage{}
+	p.Query = q
+	p.Title = "Search"
+	if q != "" {
+		p.Title = "Search: " + q
+	}
+	p.Path = "/search"
+	p.Crumbs = []crumb{{"Home", "/"}, {"Search", ""}}
+	for _, res := range r.cat.Search(q, 50) {
+		p.Results = append(p.Results, linkTo(res.Code, res.Entry))
+	}
+	switch f {
+	case JSON:
+		return marshal(searchJSONOf(p))
+	case Text:
+		return searchText(p), nil
+	}
+	return r.execute("search", p)
+}
+
+// NotFound renders the page for a path that names nothing, with the codes
+// closest to what it says.
+func (r *Renderer) NotFound(path string, f Format) ([]byte, error) {
+	p := &notFoundPage{}
+	p.Title = "Page not found"
+	p.Path = path
+	p.Crumbs = []crumb{{"Home", "/"}, {"Not found", ""}}
+	q := strings.NewReplacer("/", " ", "-", " ", "_", " ", ".", " ", "+", " ").Replace(path)
+	for _, res := range r.cat.Search(q, 5) {
+		p.Suggestions = append(p.Suggestions, linkTo(res.Code, res.Entry))
+	}
+	switch f {
+	case JSON:
+		return marshal(notFoundJSON{Error: "not found", Path: path, Suggestions: jsonLinks(p.Suggestions)})
+	case Text:
+		return notFoundText(p), nil
+	}
+	return r.execute("notfound", p)
+}
+
+// List renders the codes of a class ("5xx"), or of every class when class
+// is "", as a short list: one line per meaning in text, an array of
+// {code, name, summary, status, vendor, url} in JSON.
+func (r *Renderer) List(class string, f Format) ([]byte, error) {
+	var rows []codeLink
+	for _, k := range r.cat.Codes() {
+		if class != "" && k.Class() != class {
+			continue
+		}
+		for i := range k.Entries {
+			rows = append(rows, linkTo(k, &k.Entries[i]))
+		}
+	}
+	if f == JSON {
+		return marshal(jsonLinks(rows))
+	}
+	w := &textWriter{}
+	for _, l := range rows {
+		w.wrap("", "     ", listLine(l))
+	}
+	return done(w), nil
+}

@@ -1,0 +1,138 @@
+package render
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/httpstatus/httpstatus/internal/catalog"
+)
+
+// Kind is what a page shows.
+type Kind uint8
+
+// The kinds of documentation page.
+const (
+	KindHome  Kind = iota + 1 // "/"
+	KindClass                 // "/5xx"
+	KindCode                  // "/503"
+	KindCodes                 // "/codes.json"
+)
+
+// Page identifies one documentation page in one format. It is comparable
+// and serves as a cache key.
+type Page struct {
+	Kind   Kind
+	Code   int    // KindCode
+	Class  string // KindClass: "5xx"
+	Format Format
+	// Explicit is set when the path names the format with an extension
+	// ("/503.json"); otherwise the format comes from Accept.
+	Explicit bool
+}
+
+// Path returns the URL path of the page: "/503", "/503.json", "/5xx.txt".
+// An HTML page's path has no extension.
+func (p Page) Path() string {
+	var s string
+	switch p.Kind {
+	case KindHome:
+		if p.Format == HTML {
+			return "/"
+		}
+		s = "/index"
+	case KindClass:
+		s = "/" + p.Class
+	case KindCode:
+		s = "/" + strconv.Itoa(p.Code)
+	case KindCodes:
+		return "/codes.json"
+	}
+	if p.Format != HTML || p.Explicit {
+		s += "." + p.Format.Ext()
+	}
+	return s
+}
+
+// ParsePath returns the page that a URL path names: "/", "/503",
+// "/503.json", "/5xx", "/5xx.txt", "/codes.json", "/index.txt". A number
+// from 100 to 599 always names a page; catalog decides the rest (999).
+func ParsePath(cat *catalog.Catalog, path string) (Page, bool) {
+	if path == "/" {
+		return Page{Kind: KindHome, Format: HTML}, true
+	}
+	if path == "/codes.json" {
+		return Page{Kind: KindCodes, Format: JSON, Explicit: true}, true
+	}
+	name, ext, hasExt := strings.Cut(strings.TrimPrefix(path, "/"), ".")
+	p := Page{Format: HTML}
+	if hasExt {
+		f, ok := ParseFormat(ext)
+		if !ok || ext == "text" {
+			return Page{}, false
+		}
+		p.Format, p.Explicit = f, true
+	}
+	if name == "index" && hasExt {
+		p.Kind = KindHome
+		return p, true
+	}
+	if c, ok := catalog.ParseClass(name); ok && c == name {
+		p.Kind, p.Class = KindClass, c
+		return p, true
+	}
+	code, err := catalog.ParseCode(name)
+	if err != nil {
+		return Page{}, false
+	}
+	if _, err := cat.Lookup(code); err != nil && !catalog.InRange(code) {
+		return Page{}, false
+	}
+	p.Kind, p.Code = KindCode, code
+	return p, true
+}
+
+// Negotiable reports whether the format of the page may come from Accept:
+// a page named without an extension.
+func (p Page) Negotiable() bool { return !p.Explicit && p.Kind != KindCodes }
+
+// Render renders a page.
+func (r *Renderer) Render(p Page) ([]byte, error) {
+	switch p.Kind {
+	case KindHome:
+		return r.Home(p.Format)
+	case KindClass:
+		return r.Class(p.Class, p.Format)
+	case KindCodes:
+		return r.Codes()
+	}
+	return r.Code(p.Code, p.Format)
+}
+
+// Pages returns every documentation page of the site in every format, in
+// a fixed order: the home page, the classes, each number from 100 to 599
+// and any catalog code beyond, and codes.json. HTML pages are listed with
+// their clean paths ("/503"); the JSON and text forms with extensions.
+func (r *Renderer) Pages() []Page {
+	var out []Page
+	add := func(p Page) {
+		for _, f := range Formats {
+			p.Format, p.Explicit = f, f != HTML
+			out = append(out, p)
+		}
+	}
+	add(Page{Kind: KindHome})
+	for _, k := range r.cat.Classes() {
+		add(Page{Kind: KindClass, Class: k.Name})
+	}
+	last := 599
+	if codes := r.cat.Codes(); len(codes) > 0 && codes[len(codes)-1].Code > last {
+		last = codes[len(codes)-1].Code
+	}
+	for n := 100; n <= last; n++ {
+		if _, err := r.cat.Lookup(n); err == nil || catalog.InRange(n) {
+			add(Page{Kind: KindCode, Code: n})
+		}
+	}
+	out = append(out, Page{Kind: KindCodes, Format: JSON, Explicit: true})
+	return out
+}

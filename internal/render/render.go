@@ -1,0 +1,197 @@
+// Package render turns the catalog into pages: HTML, JSON and plain text.
+//
+// A Renderer is built once with New, which parses every template and hashes
+// the static assets; after that it is safe for concurrent use. Rendering is
+// deterministic: the same catalog gives the same bytes.
+package render
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"mime"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+
+	"github.com/httpstatus/httpstatus/internal/catalog"
+)
+
+// Format is a representation of a page.
+type Format int
+
+// The formats every page has.
+const (
+	HTML Format = iota
+	JSON
+	Text
+)
+
+// Formats lists every format, HTML first.
+var Formats = []Format{HTML, JSON, Text}
+
+// ParseFormat returns the format named by a file extension or a short
+// name: "html", "json", "txt" or "text".
+func ParseFormat(s string) (Format, bool) {
+	switch s {
+	case "html":
+		return HTML, true
+	case "json":
+		return JSON, true
+	case "txt", "text":
+		return Text, true
+	}
+	return 0, false
+}
+
+// ContentType returns the media type, with charset, of the format.
+func (f Format) ContentType() string {
+	switch f {
+	case JSON:
+		return "application/json"
+	case Text:
+		return "text/plain; charset=utf-8"
+	}
+	return "text/html; charset=utf-8"
+}
+
+// Ext returns the file extension of the format, without the dot.
+func (f Format) Ext() string {
+	switch f {
+	case JSON:
+		return "json"
+	case Text:
+		return "txt"
+	}
+	return "html"
+}
+
+func (f Format) String() string { return f.Ext() }
+
+// Asset is a static file served under a content-hashed name.
+type Asset struct {
+	Path        string // "/static/site.1a2b3c4d5e.css"
+	ContentType string
+	Body        []byte
+}
+
+// Renderer renders pages from a catalog.
+type Renderer struct {
+	cat    *catalog.Catalog
+	pages  map[string]*template.Template
+	md     goldmark.Markdown
+	assets []Asset
+	urls   map[string]string // "site.css" -> hashed path
+}
+
+// New parses the templates in web (templates/*.tmpl) and hashes the files in
+// web's static/ folder. It fails if any template does not parse.
+func New(cat *catalog.Catalog, web fs.FS) (*Renderer, error) {
+	r := &Renderer{
+		cat:   cat,
+		pages: map[string]*template.Template{},
+		md:    goldmark.New(goldmark.WithExtensions(extension.Table)),
+		urls:  map[string]string{},
+	}
+	if err := r.loadAssets(web); err != nil {
+		return nil, err
+	}
+	layout, err := fs.ReadFile(web, "templates/layout.tmpl")
+	if err != nil {
+		return nil, fmt.Errorf("read layout: %w", err)
+	}
+	for _, name := range []string{"home", "class", "code", "search", "notfound"} {
+		src, err := fs.ReadFile(web, "templates/"+name+".tmpl")
+		if err != nil {
+			return nil, fmt.Errorf("read template %s: %w", name, err)
+		}
+		t := template.New("layout").Funcs(r.funcs())
+		if _, err := t.Parse(string(layout)); err != nil {
+			return nil, fmt.Errorf("parse layout: %w", err)
+		}
+		if _, err := t.Parse(string(src)); err != nil {
+			return nil, fmt.Errorf("parse template %s: %w", name, err)
+		}
+		r.pages[name] = t
+	}
+	return r, nil
+}
+
+func (r *Renderer) loadAssets(web fs.FS) error {
+	names, err := fs.Glob(web, "static/*")
+	if err != nil {
+		return fmt.Errorf("list assets: %w", err)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		body, err := fs.ReadFile(web, name)
+		if err != nil {
+			return fmt.Errorf("read asset: %w", err)
+		}
+		base := path.Base(name)
+		ext := path.Ext(base)
+		sum := sha256.Sum256(body)
+		hashed := "/static/" + strings.TrimSuffix(base, ext) + "." + hex.EncodeToString(sum[:5]) + ext
+		ctype := mime.TypeByExtension(ext)
+		switch ext { // mime's table depends on the host; these must not
+		case ".css":
+			ctype = "text/css; charset=utf-8"
+		case ".js":
+			ctype = "text/javascript; charset=utf-8"
+		case ".svg":
+			ctype = "image/svg+xml"
+		case ".ico":
+			ctype = "image/x-icon"
+		}
+		r.assets = append(r.assets, Asset{Path: hashed, ContentType: ctype, Body: body})
+		r.urls[base] = hashed
+	}
+	return nil
+}
+
+// Assets returns the static files with their hashed paths.
+func (r *Renderer) Assets() []Asset { return r.assets }
+
+// AssetURL returns the hashed path of a static file such as "site.css".
+func (r *Renderer) AssetURL(name string) string { return r.urls[name] }
+
+// Catalog returns the catalog the renderer draws from.
+func (r *Renderer) Catalog() *catalog.Catalog { return r.cat }
+
+func (r *Renderer) funcs() template.FuncMap {
+	return template.FuncMap{
+		"asset": r.AssetURL,
+		// text escapes only what HTML text needs (&, <, >), so that
+		// apostrophes and quotes in our own content read as written in the
+		// page source too (the seed's rows appear word for word).
+		"text": func(s string) template.HTML {
+			return template.HTML(textReplacer.Replace(s))
+		},
+	}
+}
+
+var textReplacer = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+// markdownHTML renders the Markdown body of one of our own content files.
+func (r *Renderer) markdownHTML(e *catalog.Entry) (template.HTML, error) {
+	var buf bytes.Buffer
+	if err := r.md.Convert([]byte(e.Body), &buf); err != nil {
+		return "", fmt.Errorf("%s: markdown: %w", e.File, err)
+	}
+	// Markdown rendered from our own content files, never user input.
+	return template.HTML(buf.String()), nil
+}
+
+func (r *Renderer) execute(page string, data any) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := r.pages[page].ExecuteTemplate(&buf, "layout", data); err != nil {
+		return nil, fmt.Errorf("render %s: %w", page, err)
+	}
+	return buf.Bytes(), nil
+}

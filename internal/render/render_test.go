@@ -1,0 +1,226 @@
+package render_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"html"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/httpstatus/httpstatus/content"
+	"github.com/httpstatus/httpstatus/internal/catalog"
+	"github.com/httpstatus/httpstatus/internal/render"
+	"github.com/httpstatus/httpstatus/web"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+func newRenderer(t testing.TB) *render.Renderer {
+	t.Helper()
+	cat, err := catalog.Load(content.FS())
+	if err != nil {
+		t.Fatalf("catalog.Load: %v", err)
+	}
+	r, err := render.New(cat, web.FS())
+	if err != nil {
+		t.Fatalf("render.New: %v", err)
+	}
+	return r
+}
+
+// compareGolden compares got with testdata/name, or rewrites it with -update.
+func compareGolden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./internal/render -update)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file; run go test ./internal/render -update and review the diff", name)
+	}
+}
+
+func TestGolden(t *testing.T) {
+	r := newRenderer(t)
+	for _, p := range []string{"/503", "/503.json", "/503.txt", "/5xx", "/5xx.json", "/5xx.txt", "/299", "/299.txt", "/499.txt"} {
+		page, ok := render.ParsePath(r.Catalog(), p)
+		if !ok {
+			t.Fatalf("ParsePath(%q) failed", p)
+		}
+		got, err := r.Render(page)
+		if err != nil {
+			t.Fatalf("Render(%s): %v", p, err)
+		}
+		name := strings.TrimPrefix(p, "/")
+		if !strings.Contains(name, ".") {
+			name += ".html"
+		}
+		compareGolden(t, name+".golden", got)
+		// Rendering is deterministic.
+		again, _ := r.Render(page)
+		if !bytes.Equal(got, again) {
+			t.Errorf("Render(%s) differs between two calls", p)
+		}
+	}
+	nf, err := r.NotFound("/gateway-timeout", render.HTML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	compareGolden(t, "notfound.html.golden", nf)
+}
+
+var tags = regexp.MustCompile(`<[^>]+>`)
+
+// pageText is the visible text of an HTML page, one line per block.
+func pageText(b []byte) string {
+	s := tags.ReplaceAllString(string(b), "")
+	return html.UnescapeString(s)
+}
+
+// TestClass5xxMatchesSeed checks that /5xx holds the seed's text and its 16
+// rows word for word, each code linking to its page.
+func TestClass5xxMatchesSeed(t *testing.T) {
+	r := newRenderer(t)
+	out, err := r.Class("5xx", render.HTML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed, err := os.ReadFile("../catalog/testdata/seed-5xx.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := pageText(out)
+	for _, line := range strings.Split(string(seed), "\n") {
+		line = strings.TrimPrefix(line, "- ")
+		if line == "" || strings.HasPrefix(line, "|---") {
+			continue
+		}
+		if strings.HasPrefix(line, "| ") {
+			cells := strings.Split(strings.Trim(line, "| "), " | ")
+			want := strings.Join(cells, "")
+			if cells[0] == "Code" {
+				want = "CodeNameMeaning"
+			} else if !bytes.Contains(out, []byte(`<a href="/`+cells[0]+`">`+cells[0]+`</a>`)) {
+				t.Errorf("/5xx: row %s does not link to /%s", cells[0], cells[0])
+			}
+			if !strings.Contains(text, want) {
+				t.Errorf("/5xx: row %q is not in the page word for word", line)
+			}
+			// Word for word in the source too, not only once unescaped.
+			if !bytes.Contains(out, []byte(cells[len(cells)-1])) {
+				t.Errorf("/5xx: %q is not in the HTML source as written", cells[len(cells)-1])
+			}
+			continue
+		}
+		if !strings.Contains(text, line) {
+			t.Errorf("/5xx: seed line %q is missing", line)
+		}
+	}
+	// The seed's 16 rows, and a row for every other 5xx code the catalog has.
+	if got, want := strings.Count(string(out), "<tr><td><a href="), len(r.Catalog().InClass("5xx")); got != want || got < 16 {
+		t.Errorf("/5xx has %d rows, want %d (at least the seed's 16)", got, want)
+	}
+}
+
+func TestEveryPageRenders(t *testing.T) {
+	r := newRenderer(t)
+	pages := r.Pages()
+	if len(pages) < 3*(1+5+500)+1 {
+		t.Fatalf("Pages() = %d pages, want every number 100-599 in three formats", len(pages))
+	}
+	seen := map[string]bool{}
+	for _, p := range pages {
+		path := p.Path()
+		if seen[path] {
+			t.Errorf("Pages() lists %s twice", path)
+		}
+		seen[path] = true
+		back, ok := render.ParsePath(r.Catalog(), path)
+		if !ok || back.Kind != p.Kind || back.Format != p.Format || back.Code != p.Code || back.Class != p.Class {
+			t.Errorf("ParsePath(%q) = %+v, %v; want %+v", path, back, ok, p)
+		}
+		out, err := r.Render(p)
+		if err != nil {
+			t.Errorf("Render(%s): %v", path, err)
+			continue
+		}
+		if p.Format == render.JSON && !json.Valid(out) {
+			t.Errorf("Render(%s) is not valid JSON", path)
+		}
+		if p.Format == render.Text {
+			for i, line := range strings.Split(string(out), "\n") {
+				if n := len([]rune(line)); n > render.Width && !strings.Contains(line, "://") && !strings.HasPrefix(line, "    ") {
+					t.Errorf("%s line %d is %d columns, want at most %d: %q", path, i+1, n, render.Width, line)
+				}
+			}
+		}
+	}
+}
+
+func TestParsePath(t *testing.T) {
+	r := newRenderer(t)
+	tests := []struct {
+		path string
+		ok   bool
+	}{
+		{"/", true}, {"/503", true}, {"/503.json", true}, {"/503.txt", true}, {"/503.html", true},
+		{"/299", true}, {"/999", true}, {"/5xx", true}, {"/5xx.json", true}, {"/codes.json", true},
+		{"/600", false}, {"/099", false}, {"/503.xml", false}, {"/503.text", false}, {"/5XX", false},
+		{"/6xx", false}, {"/503.json.txt", false}, {"/abc", false}, {"/index", false}, {"/codes", false},
+	}
+	for _, tt := range tests {
+		if _, ok := render.ParsePath(r.Catalog(), tt.path); ok != tt.ok {
+			t.Errorf("ParsePath(%q) ok = %v, want %v", tt.path, ok, tt.ok)
+		}
+	}
+}
+
+func TestCodeJSON(t *testing.T) {
+	r := newRenderer(t)
+	out, err := r.Code(530, render.JSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Code    int    `json:"code"`
+		Name    string `json:"name"`
+		Class   string `json:"class"`
+		Entries []struct {
+			Name       string `json:"name"`
+			Registered bool   `json:"registered"`
+			Status     string `json:"status"`
+			Vendor     string `json:"vendor"`
+			Summary    string `json:"summary"`
+			Spec       struct{ Title, URL string }
+		} `json:"entries"`
+	}
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Code != 530 || got.Class != "5xx" || got.Name != "Site is frozen" || len(got.Entries) < 2 {
+		t.Fatalf("530.json = %+v, want Pantheon's meaning first and Cloudflare's after", got)
+	}
+	if got.Entries[0].Vendor != "Pantheon" || got.Entries[1].Vendor != "Cloudflare" || got.Entries[0].Registered {
+		t.Errorf("530.json entries = %+v", got.Entries)
+	}
+}
+
+func ExampleRenderer_CodeTerminal() {
+	cat, _ := catalog.Load(content.FS())
+	r, _ := render.New(cat, web.FS())
+	out, _ := r.CodeTerminal(503, false)
+	os.Stdout.Write(out[:strings.Index(string(out), "\n")+1])
+	// Output:
+	// 503 Service Unavailable
+}

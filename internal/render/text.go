@@ -1,0 +1,268 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// textWriter builds the text form: wrapped at Width, with ANSI colour only
+// when color is set (the CLI on a terminal).
+type textWriter struct {
+	buf   bytes.Buffer
+	color bool
+	class string // "5xx": picks the colour of the title
+}
+
+func (w *textWriter) style(code, s string) string {
+	if !w.color {
+		return s
+	}
+	return "\x1b[" + code + "m" + s + "\x1b[0m"
+}
+
+// classColour is the ANSI colour of each class, as on the web site.
+func classColour(class string) string {
+	switch class {
+	case "1xx":
+		return "1;36"
+	case "2xx":
+		return "1;32"
+	case "3xx":
+		return "1;34"
+	case "4xx":
+		return "1;33"
+	case "5xx":
+		return "1;31"
+	}
+	return "1"
+}
+
+func (w *textWriter) line(s string) { w.buf.WriteString(strings.TrimRight(s, " ") + "\n") }
+
+// blank writes an empty line unless the text already ends with one.
+func (w *textWriter) blank() {
+	if b := w.buf.Bytes(); len(b) > 0 && !bytes.HasSuffix(b, []byte("\n\n")) {
+		w.buf.WriteByte('\n')
+	}
+}
+
+func (w *textWriter) title(s string) {
+	w.line(w.style(classColour(w.class), s))
+	w.line(strings.Repeat("=", utf8.RuneCountInString(s)))
+	w.blank()
+}
+
+func (w *textWriter) heading(s string) {
+	w.blank()
+	w.line(w.style("1", strings.ToUpper(s)))
+	w.blank()
+}
+
+// para writes s wrapped at Width, the first line prefixed by first and the
+// others by rest, then a blank line.
+func (w *textWriter) para(first, rest, s string) {
+	w.wrap(first, rest, s)
+	w.blank()
+}
+
+func (w *textWriter) wrap(first, rest, s string) {
+	prefix := first
+	cur := prefix
+	n := utf8.RuneCountInString(cur)
+	empty := true
+	for _, word := range strings.Fields(s) {
+		wl := utf8.RuneCountInString(word)
+		if !empty && n+1+wl > Width {
+			w.line(cur)
+			cur, n, empty = rest, utf8.RuneCountInString(rest), true
+		}
+		if !empty {
+			cur += " "
+			n++
+		}
+		cur += word
+		n += wl
+		empty = false
+	}
+	w.line(cur)
+}
+
+// field writes "Label: value" with the value wrapped under itself.
+func (w *textWriter) field(label, value string) {
+	if value == "" {
+		return
+	}
+	w.wrap(w.style("1", label+":")+" ", strings.Repeat(" ", utf8.RuneCountInString(label)+2), value)
+}
+
+func (w *textWriter) bytes() []byte {
+	return bytes.TrimRight(w.buf.Bytes(), "\n")
+}
+
+func done(w *textWriter) []byte { return append(w.bytes(), '\n') }
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// CodeTerminal renders the text form of a code for a terminal, with ANSI
+// colour when color is set. It renders only that code.
+func (r *Renderer) CodeTerminal(code int, color bool) ([]byte, error) {
+	p, err := r.codeData(code)
+	if err != nil {
+		return nil, err
+	}
+	return r.codeTextColor(p, color), nil
+}
+
+func (r *Renderer) codeText(p *codePage) []byte { return r.codeTextColor(p, false) }
+
+func (r *Renderer) codeTextColor(p *codePage, color bool) []byte {
+	w := &textWriter{color: color, class: p.ClassName}
+	if len(p.Entries) == 0 {
+		w.title(fmt.Sprintf("%d (unassigned)", p.Code))
+		w.para("", "", fmt.Sprintf("No meaning is assigned to %d: it is not in the IANA registry and no vendor is known to use it.", p.Code))
+		w.para("", "", fmt.Sprintf("RFC 9110 §15 says a client that receives a status code it does not recognise must treat it as the x00 code of its class, here %d %s, except that a cache must not store the response.", p.TreatAs, p.TreatName))
+		w.field("Class", p.ClassName+" "+p.ClassTitle)
+		w.field("Treat as", fmt.Sprintf("%d %s (/%d)", p.TreatAs, p.TreatName, p.TreatAs))
+		w.blank()
+		w.para("", "", p.Notice)
+		return done(w)
+	}
+	title := fmt.Sprintf("%d %s", p.Code, p.Entries[0].Name)
+	w.title(title)
+	for i, v := range p.Entries {
+		e := v.Entry
+		if len(p.Entries) > 1 {
+			w.heading(fmt.Sprintf("Meaning %d of %d: %s (%s)", i+1, len(p.Entries), e.Name, v.Label))
+		}
+		w.para("", "", e.Summary)
+		if p.Class != "" {
+			w.field("Class", p.ClassName+" "+p.ClassTitle)
+		} else {
+			w.field("Class", "none, "+p.ClassTitle)
+		}
+		w.field("Status", v.Label)
+		w.field("Defined by", e.Spec.Title+" <"+e.Spec.URL+">")
+		if len(e.Aliases) > 0 {
+			w.field("Also known as", strings.Join(e.Aliases, ", "))
+		}
+		w.field("Cacheable by default", yesNo(e.Cacheable)+" (RFC 9110 §15.1)")
+		w.field("Retry", e.Retry)
+		w.blank()
+		r.markdownText(w, e.Body)
+		if len(e.Headers) > 0 {
+			w.heading("Headers")
+			for _, h := range e.Headers {
+				w.para("- ", "  ", h.Name+": "+h.Note)
+			}
+		}
+		if e.Example != "" {
+			w.heading("Example response")
+			for _, l := range strings.Split(strings.TrimRight(e.Example, "\n"), "\n") {
+				w.line("    " + l)
+			}
+			w.blank()
+		}
+		if len(v.Constants) > 0 {
+			w.heading("Constants")
+			for _, c := range v.Constants {
+				w.para("- ", "  ", c.Lang+": "+c.Name)
+			}
+		}
+		if len(v.Related) > 0 {
+			w.heading("Related")
+			for _, l := range v.Related {
+				w.para("- ", "  ", fmt.Sprintf("%d %s", l.Code, l.Name))
+			}
+		}
+		if len(e.Sources) > 0 {
+			w.heading("Sources")
+			for _, s := range e.Sources {
+				w.para("- ", "  ", s.Title+" <"+s.URL+">")
+			}
+		}
+	}
+	w.blank()
+	w.para("", "", p.Notice)
+	return done(w)
+}
+
+func classText(p *classPage) []byte {
+	k := p.Info
+	w := &textWriter{class: k.Name}
+	w.title(p.Title)
+	w.para("", "", k.Lead)
+	w.para("", "", p.Notice)
+	w.heading("What " + k.Name + " means")
+	w.para("", "", k.Means)
+	w.heading("Where " + k.Name + " responses appear")
+	for _, s := range k.Appears {
+		w.wrap("- ", "  ", s)
+	}
+	w.heading("Implementation notes")
+	for _, s := range k.Notes {
+		w.wrap("- ", "  ", s)
+	}
+	w.heading("All " + k.Name + " status codes")
+	for _, l := range p.Rows {
+		w.line(fmt.Sprintf("%d  %s", l.Code, l.Name))
+		w.para("     ", "     ", l.Summary)
+	}
+	return done(w)
+}
+
+func homeText(p *homePage) []byte {
+	w := &textWriter{}
+	w.title(p.Title)
+	w.para("", "", p.Description)
+	w.heading("Classes")
+	for _, k := range p.Classes {
+		w.wrap("", "     ", fmt.Sprintf("%s  %s: %s", k.Name, k.Title, k.Lead))
+	}
+	w.heading("All status codes")
+	for _, l := range p.Rows {
+		w.wrap("", "     ", listLine(l))
+	}
+	return done(w)
+}
+
+func listLine(l codeLink) string {
+	s := strconv.Itoa(l.Code) + "  " + l.Name
+	if l.Vendor != "" {
+		s += " (" + l.Vendor + ")"
+	}
+	return s
+}
+
+func searchText(p *searchPage) []byte {
+	w := &textWriter{}
+	w.title(p.Title)
+	if len(p.Results) == 0 {
+		w.para("", "", "No status code matches "+strconv.Quote(p.Query)+".")
+	}
+	for _, l := range p.Results {
+		w.wrap("", "     ", listLine(l))
+		w.para("     ", "     ", l.Summary)
+	}
+	return done(w)
+}
+
+func notFoundText(p *notFoundPage) []byte {
+	w := &textWriter{}
+	w.title("404 Not Found")
+	w.para("", "", "Nothing lives at "+p.Path+". Status codes live at /100 to /599, classes at /1xx to /5xx.")
+	if len(p.Suggestions) > 0 {
+		w.heading("Did you mean")
+		for _, l := range p.Suggestions {
+			w.wrap("- ", "  ", fmt.Sprintf("%s  /%d", listLine(l), l.Code))
+		}
+	}
+	return done(w)
+}

@@ -1,0 +1,257 @@
+package server_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/httpstatus/httpstatus/content"
+	"github.com/httpstatus/httpstatus/internal/catalog"
+	"github.com/httpstatus/httpstatus/internal/render"
+	"github.com/httpstatus/httpstatus/internal/server"
+	"github.com/httpstatus/httpstatus/web"
+)
+
+var (
+	once   sync.Once
+	shared *server.Server
+	rnd    *render.Renderer
+)
+
+// newServer returns one server shared by the tests (its page cache is safe
+// for concurrent use, and building it is the slow part).
+func newServer(t testing.TB) *server.Server {
+	t.Helper()
+	once.Do(func() {
+		cat, err := catalog.Load(content.FS())
+		if err != nil {
+			t.Fatalf("catalog.Load: %v", err)
+		}
+		rnd, err = render.New(cat, web.FS())
+		if err != nil {
+			t.Fatalf("render.New: %v", err)
+		}
+		shared = server.New(rnd, server.Options{Logger: slog.New(slog.DiscardHandler)})
+	})
+	if shared == nil {
+		t.Fatal("server setup failed")
+	}
+	return shared
+}
+
+func TestRoutes(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	const html, js, txt = "text/html; charset=utf-8", "application/json", "text/plain; charset=utf-8"
+	browser := "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+	tests := []struct {
+		name, method, target, accept string
+		wantStatus                   int
+		wantType                     string
+		wantBody                     string
+	}{
+		{"home", "GET", "/", browser, 200, html, "The five classes"},
+		{"home no accept", "GET", "/", "", 200, html, "All status codes"},
+		{"home curl", "GET", "/", "*/*", 200, txt, "HTTP Status Codes\n"},
+		{"class", "GET", "/5xx", browser, 200, html, "5xx HTTP Status Codes"},
+		{"class json", "GET", "/5xx.json", "", 200, js, `"class": "5xx"`},
+		{"class txt", "GET", "/4xx.txt", "", 200, txt, "4xx HTTP Status Codes"},
+		{"class accept json", "GET", "/2xx", "application/json", 200, js, `"class": "2xx"`},
+		{"code page for an error is 200", "GET", "/503", browser, 200, html, "Service Unavailable"},
+		{"code curl gets text", "GET", "/503", "*/*", 200, txt, "503 Service Unavailable\n"},
+		{"code accept json", "GET", "/404", "application/json", 200, js, `"code": 404`},
+		{"code accept text", "GET", "/404", "text/plain", 200, txt, "404 Not Found"},
+		{"code q-values", "GET", "/404", "text/html;q=0.5, application/json", 200, js, `"code": 404`},
+		{"code json", "GET", "/418.json", "", 200, js, `"name": "I'm a teapot"`},
+		{"code txt", "GET", "/429.txt", "", 200, txt, "429 Too Many Requests"},
+		{"code html ext", "GET", "/301.html", "application/json", 200, html, "Moved Permanently"},
+		{"extension wins over accept", "GET", "/503.json", "text/html", 200, js, `"code": 503`},
+		{"unassigned", "GET", "/299", browser, 200, html, "Unassigned"},
+		{"unassigned json", "GET", "/299.json", "", 200, js, `"assigned": false`},
+		{"unofficial over 599", "GET", "/999", browser, 200, html, "LinkedIn"},
+		{"codes json", "GET", "/codes.json", "", 200, js, `"code": 100`},
+		{"not acceptable", "GET", "/503", "image/png", 406, txt, "text/html, application/json and text/plain"},
+		{"404 number", "GET", "/600", browser, 404, html, "page not found"},
+		{"404 text", "GET", "/nothing", "*/*", 404, txt, "Nothing lives at /nothing"},
+		{"404 suggests", "GET", "/gateway-timeout", browser, 404, html, "504"},
+		{"404 bad ext", "GET", "/503.xml", browser, 404, html, "page not found"},
+		{"404 deep", "GET", "/a/b/c", browser, 404, html, "page not found"},
+		{"404 json", "GET", "/zzz", "application/json", 404, js, `"error": "not found"`},
+		{"405 post", "POST", "/503", "", 405, txt, "use GET or HEAD"},
+		{"405 delete class", "DELETE", "/5xx", "", 405, txt, "use GET or HEAD"},
+		{"post elsewhere 404", "POST", "/nothing", "*/*", 404, txt, "Nothing lives"},
+		{"head", "HEAD", "/503", browser, 200, html, ""},
+		{"search", "GET", "/search?q=teapot", browser, 200, html, "418"},
+		{"search json", "GET", "/search?q=gateway+timeout", "application/json", 200, js, `"code": 504`},
+		{"search empty", "GET", "/search", browser, 200, html, "Type a number"},
+		{"search too long", "GET", "/search?q=" + strings.Repeat("a", 201), "", 400, txt, "longer than 200"},
+		{"healthz", "GET", "/healthz", "", 200, txt, "ok"},
+		{"robots", "GET", "/robots.txt", "", 200, txt, "User-agent"},
+		{"favicon", "GET", "/favicon.ico", "", 302, "", ""},
+		{"missing asset", "GET", "/static/nope.css", browser, 404, html, "page not found"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			req := httptest.NewRequest(tt.method, tt.target, nil)
+			if tt.accept != "" {
+				req.Header.Set("Accept", tt.accept)
+			}
+			rec := httptest.NewRecorder()
+			s.ServeHTTP(rec, req)
+			res := rec.Result()
+			if res.StatusCode != tt.wantStatus {
+				t.Errorf("%s %s: status = %d, want %d", tt.method, tt.target, res.StatusCode, tt.wantStatus)
+			}
+			if tt.wantType != "" && res.Header.Get("Content-Type") != tt.wantType {
+				t.Errorf("%s %s: Content-Type = %q, want %q", tt.method, tt.target, res.Header.Get("Content-Type"), tt.wantType)
+			}
+			body := rec.Body.String()
+			if !strings.Contains(body, tt.wantBody) {
+				t.Errorf("%s %s: body does not contain %q:\n%.300s", tt.method, tt.target, tt.wantBody, body)
+			}
+			if tt.method == "HEAD" && body != "" {
+				t.Errorf("HEAD %s: body has %d bytes, want none", tt.target, len(body))
+			}
+			if res.Header.Get("X-Content-Type-Options") != "nosniff" || !strings.Contains(res.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'") {
+				t.Errorf("%s %s: security headers missing: %v", tt.method, tt.target, res.Header)
+			}
+		})
+	}
+}
+
+func get(t *testing.T, s http.Handler, target string, hdr ...string) *http.Response {
+	t.Helper()
+	req := httptest.NewRequest("GET", target, nil)
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	return rec.Result()
+}
+
+func TestNegotiationHeaders(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	res := get(t, s, "/503", "Accept", "text/html")
+	if v := res.Header.Get("Vary"); !strings.Contains(v, "Accept") {
+		t.Errorf("/503 Vary = %q, want Accept", v)
+	}
+	res = get(t, s, "/503.json")
+	if v := res.Header.Get("Vary"); strings.Contains(v, "Accept,") {
+		t.Errorf("/503.json Vary = %q: the extension fixes the format, so Accept must not vary it", v)
+	}
+	if res.Header.Get("Access-Control-Allow-Origin") != "*" {
+		t.Errorf("/503.json has no CORS header")
+	}
+	res = get(t, s, "/503", "Accept", "text/html")
+	if res.Header.Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("HTML page has a CORS header")
+	}
+}
+
+func TestConditionalGet(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	res := get(t, s, "/503.json")
+	etag := res.Header.Get("ETag")
+	if etag == "" || res.Header.Get("Content-Length") == "" {
+		t.Fatalf("/503.json: ETag %q, Content-Length %q", etag, res.Header.Get("Content-Length"))
+	}
+	res = get(t, s, "/503.json", "If-None-Match", etag)
+	if res.StatusCode != http.StatusNotModified {
+		t.Errorf("If-None-Match %s: status %d, want 304", etag, res.StatusCode)
+	}
+	if b, _ := io.ReadAll(res.Body); len(b) != 0 {
+		t.Errorf("304 has a body of %d bytes", len(b))
+	}
+	res = get(t, s, "/503.json", "If-None-Match", `"other"`)
+	if res.StatusCode != http.StatusOK {
+		t.Errorf("If-None-Match other: status %d, want 200", res.StatusCode)
+	}
+}
+
+func TestGzip(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	plain := get(t, s, "/503", "Accept", "text/html")
+	want, _ := io.ReadAll(plain.Body)
+	res := get(t, s, "/503", "Accept", "text/html", "Accept-Encoding", "gzip, br")
+	if res.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("Content-Encoding = %q, want gzip", res.Header.Get("Content-Encoding"))
+	}
+	if res.Header.Get("ETag") == plain.Header.Get("ETag") {
+		t.Errorf("gzip and plain bodies share an ETag")
+	}
+	zr, err := gzip.NewReader(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(zr)
+	if !bytes.Equal(got, want) {
+		t.Errorf("gunzipped body differs from the plain body")
+	}
+	if res := get(t, s, "/503", "Accept-Encoding", "gzip;q=0"); res.Header.Get("Content-Encoding") != "" {
+		t.Errorf("gzip;q=0 got Content-Encoding %q", res.Header.Get("Content-Encoding"))
+	}
+}
+
+func TestAssets(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	home := get(t, s, "/", "Accept", "text/html")
+	body, _ := io.ReadAll(home.Body)
+	for _, a := range rnd.Assets() {
+		if strings.HasSuffix(a.Path, ".css") && !bytes.Contains(body, []byte(a.Path)) {
+			t.Errorf("home page does not link %s", a.Path)
+		}
+		res := get(t, s, a.Path)
+		if res.StatusCode != 200 || !strings.Contains(res.Header.Get("Cache-Control"), "immutable") {
+			t.Errorf("%s: status %d, Cache-Control %q", a.Path, res.StatusCode, res.Header.Get("Cache-Control"))
+		}
+		if res.Header.Get("Content-Type") != a.ContentType {
+			t.Errorf("%s: Content-Type %q, want %q", a.Path, res.Header.Get("Content-Type"), a.ContentType)
+		}
+	}
+}
+
+// TestEveryPage serves every page of the site once through a real
+// listener and the middleware.
+func TestEveryPage(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	if err := s.Warm(); err != nil {
+		t.Fatalf("Warm: %v", err)
+	}
+	ts := httptest.NewServer(s)
+	defer ts.Close()
+	for _, p := range rnd.Pages() {
+		res, err := ts.Client().Get(ts.URL + p.Path())
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 || res.Header.Get("Content-Type") != p.Format.ContentType() {
+			t.Errorf("GET %s: %d %s, want 200 %s", p.Path(), res.StatusCode, res.Header.Get("Content-Type"), p.Format.ContentType())
+		}
+	}
+}
+
+func TestPanicRecovered(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	// A request whose path cannot be rendered must not panic through; a
+	// NUL byte in the path is the nastiest the router lets through.
+	res := get(t, s, "/%00")
+	if res.StatusCode != http.StatusNotFound {
+		t.Errorf("/%%00: status %d, want 404", res.StatusCode)
+	}
+}
