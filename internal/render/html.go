@@ -88,12 +88,18 @@ func (r *Renderer) Search(q string, f Format) ([]byte, error) {
 	return r.execute("search", p)
 }
 
-// NotFound renders the page for a path that names nothing, with the codes
-// closest to what it says.
+// NotFound renders the page for a path that names nothing. The text and
+// JSON forms list the codes closest to what the path says. The HTML form is
+// the same for every path, so that a static host can serve it as 404.html;
+// its script suggests codes in the browser.
 func (r *Renderer) NotFound(path string, f Format) ([]byte, error) {
 	p := &notFoundPage{}
 	p.Title = "Page not found"
 	p.Path = path
+	if f == HTML {
+		p.Path = "/404"
+		return r.execute("notfound", p)
+	}
 	p.Crumbs = []crumb{{"Home", "/"}, {"Not found", ""}}
 	q := strings.NewReplacer("/", " ", "-", " ", "_", " ", ".", " ", "+", " ").Replace(path)
 	for _, res := range r.cat.Search(q, 5) {

@@ -79,7 +79,7 @@ func TestRoutes(t *testing.T) {
 		{"not acceptable", "GET", "/503", "image/png", 406, txt, "text/html, application/json and text/plain"},
 		{"404 number", "GET", "/600", browser, 404, html, "page not found"},
 		{"404 text", "GET", "/nothing", "*/*", 404, txt, "Nothing lives at /nothing"},
-		{"404 suggests", "GET", "/gateway-timeout", browser, 404, html, "504"},
+		{"404 suggests", "GET", "/gateway-timeout", "*/*", 404, txt, "504"},
 		{"404 bad ext", "GET", "/503.xml", browser, 404, html, "page not found"},
 		{"404 deep", "GET", "/a/b/c", browser, 404, html, "page not found"},
 		{"404 json", "GET", "/zzz", "application/json", 404, js, `"error": "not found"`},

@@ -87,3 +87,40 @@
     });
   }
 })();
+
+// On the 404 page, suggest codes that match the address, from /codes.json
+// (which a static export serves too).
+(function () {
+  "use strict";
+  var box = document.getElementById("suggest");
+  if (!box || !window.fetch) return;
+  var words = decodeURIComponent(window.location.pathname).toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  if (!words.length) return;
+  fetch("/codes.json").then(function (r) { return r.json(); }).then(function (codes) {
+    var scored = [];
+    codes.forEach(function (c) {
+      c.entries.forEach(function (e) {
+        var hay = (c.code + " " + e.name + " " + (e.aliases || []).join(" ") + " " + (e.vendor || "")).toLowerCase();
+        var s = 0;
+        words.forEach(function (w) {
+          if (w === String(c.code)) s += 10;
+          else if (/^\d+$/.test(w) && w.length === 3 && w.charAt(0) === String(c.code).charAt(0)) s += 1;
+          else if (w.length > 2 && hay.indexOf(w) >= 0) s += 3;
+        });
+        if (s > 0) scored.push({ s: s, c: c.code, name: e.name, vendor: e.vendor });
+      });
+    });
+    scored.sort(function (a, b) { return b.s - a.s || a.c - b.c; });
+    var list = box.querySelector("ul");
+    scored.slice(0, 5).forEach(function (m) {
+      var li = document.createElement("li");
+      li.className = "c" + String(m.c).charAt(0) + "xx";
+      var a = document.createElement("a");
+      a.href = "/" + m.c;
+      a.textContent = m.c + " " + m.name + (m.vendor ? " (" + m.vendor + ")" : "");
+      li.appendChild(a);
+      list.appendChild(li);
+    });
+    if (list.children.length) box.hidden = false;
+  }).catch(function () {});
+})();
