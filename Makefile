@@ -4,7 +4,12 @@
 #                integration tests (real browser, real nginx, load) after
 #                installing what they need (scripts/deps.sh)
 #   make check   static checks: go vet, gofmt, staticcheck, govulncheck
+#                (scripts/vulncheck.sh: an offline-built vulnerability DB)
+#   make fuzz    every FuzzXxx for FUZZTIME each (run by integration)
 #   make build   the binary, in bin/httpstatus
+#   make bench   the load benchmark against a bare net/http server, nginx
+#                and go-httpbin, under 3 minutes (see BENCHMARKS.md); the
+#                report also goes to bin/bench-report.md. Not in make test.
 #
 # Integration tests carry the build tag "integration", so a plain
 # "go test ./..." stays fast and needs nothing but Go.
@@ -12,8 +17,9 @@
 GO ?= go
 STATICCHECK_VERSION := v0.8.2
 GOVULNCHECK_VERSION := v1.9.0
+FUZZTIME ?= 5s
 
-.PHONY: test unit integration deps build check fmt
+.PHONY: test unit integration deps build check fmt fuzz bench
 
 build:
 	$(GO) build -o bin/httpstatus ./cmd/httpstatus
@@ -30,12 +36,30 @@ deps:
 integration: deps
 	$(GO) vet -tags integration ./...
 	$(GO) test -tags integration -count=1 -run 'Integration' -timeout 20m ./...
+	@$(MAKE) --no-print-directory fuzz
+
+# Each fuzz target found in the tests, new ones included, fuzzed for
+# FUZZTIME. A failing input is saved under testdata/fuzz/ and fails the run.
+fuzz:
+	@set -e; for file in $$(grep -rl --include='*_test.go' --exclude-dir=node_modules --exclude-dir=.git '^func Fuzz' . | sort); do \
+	  dir=$$(dirname $$file); \
+	  for name in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$file); do \
+	    echo "fuzz: $$name ($$dir) for $(FUZZTIME)"; \
+	    $(GO) test -run='^$$' -fuzz="^$$name$$" -fuzztime=$(FUZZTIME) $$dir; \
+	  done; \
+	done
+
+# Installs nginx and wrk when missing (as root), builds everything, pins
+# servers and wrk to separate cores, prints a Markdown table and the goals.
+bench:
+	$(GO) run ./internal/bench/harness -o bin/bench-report.md
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')
 
 check:
 	$(GO) vet ./...
-	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
-	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
-	$(GO) run golang.org/x/vuln/cmd/govulncheck@$(GOVULNCHECK_VERSION) ./...
+	$(GO) vet -tags integration ./...
+	@out=$$(gofmt -l $$(git ls-files --cached --others --exclude-standard '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) -tags integration ./...
+	GO=$(GO) GOVULNCHECK_VERSION=$(GOVULNCHECK_VERSION) ./scripts/vulncheck.sh

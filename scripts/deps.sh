@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the integration tests need when it is missing: Debian's
-# chromium (browser tests), nginx (export parity test) and wrk (load and
-# benchmarks), and the pinned npm packages (axe-core, html-validate).
+# chromium (browser tests), nginx and its brotli_static module (export
+# parity test) and wrk (load and benchmarks), and the pinned npm packages
+# (axe-core, html-validate; deploy/check's schema and syntax checkers).
 # As root it installs with apt; otherwise it stops and says what to install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,8 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
+# brotli_static for the export parity test (deploy/nginx.conf with brotli on)
+[ -e /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ] || need+=(libnginx-mod-http-brotli-static)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -30,5 +33,18 @@ if [ -f package-lock.json ]; then
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
     npm ci --no-audit --no-fund --loglevel=error
     touch node_modules
+  fi
+fi
+
+# deploy/check: the pinned offline checkers of the Kubernetes manifests and
+# the Containerfile (kubernetes-models, dockerfile-utils).
+if [ -f deploy/check/package-lock.json ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "deps: npm is missing; install Node.js 20+ and npm" >&2
+    exit 1
+  fi
+  if [ ! -d deploy/check/node_modules ] || [ deploy/check/package-lock.json -nt deploy/check/node_modules ]; then
+    npm ci --prefix deploy/check --no-audit --no-fund --loglevel=error
+    touch deploy/check/node_modules
   fi
 fi

@@ -36,6 +36,7 @@ Usage:
   httpstatus list [--json] [CLASS] list every code, or one class: 5xx
   httpstatus search [--json] QUERY find codes by number, name or words: "gateway timeout"
   httpstatus serve [flags]         run the web site and live endpoint (see "serve --help")
+  httpstatus export [flags] DIR    write the site as static files into DIR (see "export --help")
   httpstatus version               print the version
   httpstatus help                  print this help
 
@@ -101,6 +102,8 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		return runSearch(rest, e)
 	case "serve":
 		return runServe(ctx, rest, e)
+	case "export":
+		return runExport(ctx, rest, e)
 	}
 	if _, err := catalog.ParseCode(cmd); err == nil {
 		return runShow(args, e)

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/httpstatus/httpstatus/internal/server"
 )
 
 // runArgs runs the command line with a map-backed environment.
@@ -113,6 +115,42 @@ func TestServeConfig(t *testing.T) {
 		c, err := parseServe(tt.args, e)
 		if err != nil || c.addr != tt.want {
 			t.Errorf("parseServe(%v, %v) addr = %q, %v; want %q", tt.args, tt.env, c.addr, err, tt.want)
+		}
+	}
+}
+
+// TestServeLiveLimits checks --max-sleep and --max-slow: flag over env
+// over default, and the bounds.
+func TestServeLiveLimits(t *testing.T) {
+	t.Parallel()
+	e := env{stdout: io.Discard, stderr: io.Discard}
+	tests := []struct {
+		args      []string
+		env       map[string]string
+		wantSleep time.Duration
+		wantSlow  int
+		wantErr   string
+	}{
+		{nil, nil, server.DefaultMaxSleep, server.DefaultMaxSlow, ""},
+		{nil, map[string]string{"HTTPSTATUS_MAX_SLEEP": "30s", "HTTPSTATUS_MAX_SLOW": "9"}, 30 * time.Second, 9, ""},
+		{[]string{"--max-sleep", "2s", "--max-slow", "5"}, map[string]string{"HTTPSTATUS_MAX_SLEEP": "30s", "HTTPSTATUS_MAX_SLOW": "9"}, 2 * time.Second, 5, ""},
+		{[]string{"--max-sleep", "0s"}, nil, 0, 0, "--max-sleep"},
+		{[]string{"--max-sleep", "2m"}, nil, 0, 0, "--max-sleep"},
+		{[]string{"--max-slow", "0"}, nil, 0, 0, "--max-slow"},
+		{nil, map[string]string{"HTTPSTATUS_MAX_SLEEP": "ten"}, 0, 0, "HTTPSTATUS_MAX_SLEEP"},
+		{nil, map[string]string{"HTTPSTATUS_MAX_SLOW": "many"}, 0, 0, "HTTPSTATUS_MAX_SLOW"},
+	}
+	for _, tt := range tests {
+		e.getenv = func(k string) string { return tt.env[k] }
+		c, err := parseServe(tt.args, e)
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("parseServe(%v, %v) = %v, want an error naming %s", tt.args, tt.env, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil || c.maxSleep != tt.wantSleep || c.maxSlow != tt.wantSlow {
+			t.Errorf("parseServe(%v, %v) = max-sleep %v, max-slow %d, %v; want %v, %d", tt.args, tt.env, c.maxSleep, c.maxSlow, err, tt.wantSleep, tt.wantSlow)
 		}
 	}
 }

@@ -125,6 +125,7 @@ type Catalog struct {
 	codes   []*Code // sorted by number
 	byCode  map[int]*Code
 	classes []*Class // 1xx..5xx in order
+	search  *searchIndex
 }
 
 // Codes returns every code with at least one meaning, in numeric order.
@@ -243,5 +244,6 @@ func Load(fsys fs.FS) (*Catalog, error) {
 	}
 	slices.SortFunc(c.codes, func(a, b *Code) int { return a.Code - b.Code })
 	slices.SortFunc(c.classes, func(a, b *Class) int { return strings.Compare(a.Name, b.Name) })
+	c.search = newSearchIndex(c.codes)
 	return c, nil
 }

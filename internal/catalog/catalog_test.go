@@ -22,16 +22,24 @@ func codeFile(front string) *fstest.MapFile {
 	return &fstest.MapFile{Data: []byte("---\n" + front + "\n---\n" + goodBody)}
 }
 
+// good503 is a valid registered meaning except for related, which rows
+// add when they need it (it must point to another file).
 const good503 = `code: 503
 name: Service Unavailable
 status: standard
 summary: Not now.
-spec: {title: RFC 9110 §15.6.4, url: "https://www.rfc-editor.org/rfc/rfc9110.html#section-15.6.4"}`
+spec: {title: RFC 9110 §15.6.4, url: "https://www.rfc-editor.org/rfc/rfc9110.html#section-15.6.4"}
+retry: Later.
+constants: {go: http.StatusServiceUnavailable, python: HTTPStatus.SERVICE_UNAVAILABLE, java: HttpStatus.SERVICE_UNAVAILABLE}
+example: "HTTP/1.1 503 Service Unavailable\nRetry-After: 5\n\n"`
 
 func TestLoadValid(t *testing.T) {
 	fs := classFiles()
-	fs["503.md"] = codeFile(good503)
-	fs["500.md"] = codeFile(strings.ReplaceAll(strings.ReplaceAll(good503, "503", "500"), "Service Unavailable", "Internal Server Error") + "\nrelated: [503]")
+	// Registered meanings link the codes they are confused with.
+	body := strings.Replace(goodBody, "## When to use it\n\nText.", "## When to use it\n\nNot [500](/500), not [503](/503).", 1)
+	fs["503.md"] = &fstest.MapFile{Data: []byte("---\n" + good503 + "\nrelated: [500]\n---\n" + body)}
+	good500 := strings.NewReplacer("503", "500", "Service Unavailable", "Internal Server Error", "SERVICE_UNAVAILABLE", "INTERNAL_SERVER_ERROR", "StatusServiceUnavailable", "StatusInternalServerError").Replace(good503)
+	fs["500.md"] = &fstest.MapFile{Data: []byte("---\n" + good500 + "\nrelated: [503]\n---\n" + body)}
 	fs["499.md"] = &fstest.MapFile{Data: []byte("---\n" + `code: 499
 name: Client Closed Request
 status: unofficial
@@ -76,7 +84,7 @@ func TestValidation(t *testing.T) {
 		front string
 		want  string
 	}{
-		{"unknown field", "503.md", "", good503 + "\nnmae: x", "503.md: meaning 1 (line 1): line 6: field nmae not found"},
+		{"unknown field", "503.md", "", good503 + "\nnmae: x", "503.md: meaning 1 (line 1): line 9: field nmae not found"},
 		{"code differs from file", "504.md", "", good503, "504.md: code: 503 does not match the file name"},
 		{"bad file name", "0503.md", "", good503, "0503.md: file: name must be the code"},
 		{"out of range", "099.md", "", strings.ReplaceAll(good503, "503", "099"), "code: 99 is out of range"},
@@ -94,10 +102,24 @@ func TestValidation(t *testing.T) {
 		{"related to itself", "503.md", "", good503 + "\nrelated: [503]", "503.md: related: 503 links to itself"},
 		{"header name", "503.md", "", good503 + "\nheaders: [{note: x}]", "503.md: headers[0].name: required"},
 		{"body link points nowhere", "503.md", "---\n" + good503 + "\n---\n" + goodBody + "\nSee [504](/504).\n", "", "503.md: body: link to /504: 504 has no content file"},
+		{"when to use it links no code", "503.md", "", good503, `503.md: body: "## When to use it" links to no other code`},
 		{"missing section", "503.md", "---\n" + good503 + "\n---\n## In practice\n\nx\n", "", `503.md: body: missing section "## When to use it"`},
 		{"no front matter", "503.md", "hello\n", "", `503.md: line 1: want "---"`},
 		{"unclosed front matter", "503.md", "---\ncode: 503\n", "", "503.md: line 1: front matter is not closed"},
 		{"registered second", "503.md", "---\n" + strings.Replace(good503, "status: standard", "status: unofficial\nvendor: x", 1) + "\n---\n" + goodBody + "---\n" + good503 + "\n---\n" + goodBody, "", "503.md: meaning 2: status: the registered meaning must come first"},
+		{"spec required", "503.md", "", strings.Replace(good503, `spec: {title: RFC 9110 §15.6.4, url: "https://www.rfc-editor.org/rfc/rfc9110.html#section-15.6.4"}`, "", 1), "503.md: spec: required"},
+		{"unofficial spec required", "599.md", "", "code: 599\nname: N\nstatus: unofficial\nvendor: V\nsummary: S.", "599.md: spec: required"},
+		{"retry required", "503.md", "", strings.Replace(good503, "retry: Later.", "", 1), "503.md: retry: required for a registered meaning"},
+		{"example required", "503.md", "", good503[:strings.Index(good503, "example:")], "503.md: example: required for a registered meaning"},
+		{"related required", "503.md", "", good503, "503.md: related: required for a registered meaning"},
+		{"example status line", "503.md", "", strings.Replace(good503, "HTTP/1.1 503 Service", "HTTP/1.1 504 Service", 1), `503.md: example: status line "HTTP/1.1 504 Service Unavailable" does not match the code 503`},
+		{"example not a status line", "503.md", "", strings.Replace(good503, "HTTP/1.1 503 Service", "HTTP/2 503 Service", 1), `503.md: example: first line "HTTP/2 503 Service Unavailable" is not a status line`},
+		{"unofficial example status line", "499.md", "", "code: 499\nname: N\nstatus: unofficial\nvendor: nginx\nsummary: S.\nspec: {title: T, url: \"https://nginx.org/\"}\nexample: \"HTTP/1.1 400 Bad Request\\n\"", `499.md: example: status line "HTTP/1.1 400 Bad Request" does not match the code 499`},
+		{"multi-status example needs the code inside", "208.md", "", strings.ReplaceAll(strings.Replace(good503, "HTTP/1.1 503 Service Unavailable", "HTTP/1.1 207 Multi-Status", 1), "503", "208"), `208.md: example: status line "HTTP/1.1 207 Multi-Status" does not match the code 208`},
+		{"go constant required", "503.md", "", strings.Replace(good503, "go: http.StatusServiceUnavailable, ", "", 1), "503.md: constants: go: required for a registered code"},
+		{"python constant required", "503.md", "", strings.Replace(good503, "python: HTTPStatus.SERVICE_UNAVAILABLE, ", "", 1), "503.md: constants: python: required for a registered code"},
+		{"another constant required", "503.md", "", strings.Replace(good503, ", java: HttpStatus.SERVICE_UNAVAILABLE", "", 1), "503.md: constants: need at least one of java, dotnet, rust"},
+		{"constant spelling", "503.md", "", strings.Replace(good503, "java: HttpStatus.SERVICE_UNAVAILABLE", "java: SERVICE_UNAVAILABLE", 1), `503.md: constants: java: "SERVICE_UNAVAILABLE" must look like HttpStatus.Name`},
 		{"class field", "5xx.md", "---\nclass: 5xx\ntitle: T\nlead: L\nmeans: ''\nappears: [a]\nnotes: [n]\n---\n", "", "5xx.md: means: required"},
 		{"class name", "5xx.md", "---\nclass: 4xx\ntitle: T\nlead: L\nmeans: M\nappears: [a]\nnotes: [n]\n---\n", "", `5xx.md: class: "4xx" does not match`},
 	}
@@ -115,6 +137,32 @@ func TestValidation(t *testing.T) {
 				t.Errorf("Load() error = %v\nwant it to contain %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestCheckExample(t *testing.T) {
+	const multi = "HTTP/1.1 207 Multi-Status\nContent-Type: application/xml\n\n<D:multistatus xmlns:D=\"DAV:\"><D:response><D:href>/a</D:href>" +
+		"<D:status>HTTP/1.1 208 Already Reported</D:status></D:response></D:multistatus>\n"
+	tests := []struct {
+		code    int
+		example string
+		ok      bool
+	}{
+		{503, "HTTP/1.1 503 Service Unavailable\nRetry-After: 5\n", true},
+		{463, "HTTP/1.1 463\nServer: awselb/2.0\n", true},
+		{503, "HTTP/1.1 503 Service Unavailable\r\n\r\n", true},
+		{208, multi, true},
+		{207, multi, true},
+		{424, multi, false},
+		{503, "HTTP/1.1 504 Gateway Timeout\n", false},
+		{503, "HTTP/1.0 503 Service Unavailable\n", false},
+		{503, "HTTP/1.1 5033\n", false},
+		{503, "\nHTTP/1.1 503 Service Unavailable\n", false},
+	}
+	for _, tt := range tests {
+		if got := checkExample(tt.code, tt.example); (got == "") != tt.ok {
+			t.Errorf("checkExample(%d, %q) = %q, want ok=%v", tt.code, tt.example, got, tt.ok)
+		}
 	}
 }
 

@@ -64,7 +64,11 @@ func (c *Catalog) validate() []error {
 			} else if strings.Contains(strings.TrimSpace(e.Summary), "\n") {
 				add(file, field("summary"), "must be one line")
 			}
-			checkLink(add, file, field("spec"), e.Spec)
+			if e.Spec == (Link{}) {
+				add(file, field("spec"), "required: the defining document, or the vendor's documentation")
+			} else {
+				checkLink(add, file, field("spec"), e.Spec)
+			}
 			for j, s := range e.Sources {
 				checkLink(add, file, field(fmt.Sprintf("sources[%d]", j)), s)
 			}
@@ -75,6 +79,28 @@ func (c *Catalog) validate() []error {
 				if strings.TrimSpace(h.Name) == "" {
 					add(file, field(fmt.Sprintf("headers[%d].name", j)), "required")
 				}
+			}
+			if e.Status.Registered() {
+				if strings.TrimSpace(e.Retry) == "" {
+					add(file, field("retry"), "required for a registered meaning")
+				}
+				if strings.TrimSpace(e.Example) == "" {
+					add(file, field("example"), "required for a registered meaning")
+				}
+				if len(e.Related) == 0 {
+					add(file, field("related"), "required for a registered meaning")
+				}
+				if len(linkedCodes(section(e.Body, "When to use it"))) == 0 {
+					add(file, field("body"), "%q links to no other code: name the codes it is confused with, as [504 Gateway Timeout](/504)", "## When to use it")
+				}
+			}
+			if e.Example != "" {
+				if problem := checkExample(e.Code, e.Example); problem != "" {
+					add(file, field("example"), "%s", problem)
+				}
+			}
+			for _, p := range checkConstants(e) {
+				add(file, field("constants"), "%s", p)
 			}
 			for _, m := range missingSections(e.Body) {
 				add(file, field("body"), "missing section %q", "## "+m)
@@ -132,6 +158,77 @@ func checkLink(add func(file, field, format string, args ...any), file, field st
 	}
 }
 
+// checkExample reports what is wrong with an example response, or "". Its
+// first line must be the status line "HTTP/1.1 NNN Reason" of the code. A
+// code that only travels inside a 207 Multi-Status body (208 Already
+// Reported) may show that 207 instead, when its body carries the code's own
+// status line.
+func checkExample(code int, example string) string {
+	first, rest, _ := strings.Cut(example, "\n")
+	first = strings.TrimSuffix(first, "\r")
+	got, ok := statusLineCode(first)
+	if !ok {
+		return fmt.Sprintf("first line %q is not a status line such as \"HTTP/1.1 %d Reason\"", first, code)
+	}
+	if got == code {
+		return ""
+	}
+	if got == 207 && strings.Contains(rest, ":status>HTTP/1.1 "+strconv.Itoa(code)+" ") {
+		return ""
+	}
+	return fmt.Sprintf("status line %q does not match the code %d", first, code)
+}
+
+// statusLineCode returns the code of an HTTP/1.1 status line: "HTTP/1.1 "
+// then three digits, then the end or a space and an optional reason.
+func statusLineCode(line string) (int, bool) {
+	rest, ok := strings.CutPrefix(line, "HTTP/1.1 ")
+	if !ok || len(rest) < 3 || (len(rest) > 3 && rest[3] != ' ') {
+		return 0, false
+	}
+	n, err := ParseCode(rest[:3])
+	return n, err == nil
+}
+
+// constantPrefixes is how each library's constant is spelt.
+var constantPrefixes = []struct{ field, prefix string }{
+	{"go", "http.Status"}, {"python", "HTTPStatus."}, {"java", "HttpStatus."},
+	{"dotnet", "HttpStatusCode."}, {"rust", "StatusCode::"},
+}
+
+// checkConstants returns the problems with a meaning's constants. A standard
+// or obsoleted code has a constant in Go's net/http and Python's
+// http.HTTPStatus and in at least one more library; the constants test
+// compares every name with the libraries themselves.
+func checkConstants(e Entry) []string {
+	c := e.Constants
+	values := map[string]string{"go": c.Go, "python": c.Python, "java": c.Java, "dotnet": c.DotNet, "rust": c.Rust}
+	var out []string
+	for _, p := range constantPrefixes {
+		v := values[p.field]
+		if v == "" {
+			continue
+		}
+		name, ok := strings.CutPrefix(v, p.prefix)
+		if !ok || name == "" || strings.ContainsAny(name, " .:()") {
+			out = append(out, fmt.Sprintf("%s: %q must look like %sName", p.field, v, p.prefix))
+		}
+	}
+	if e.Status != Standard && e.Status != Obsoleted {
+		return out
+	}
+	if c.Go == "" {
+		out = append(out, "go: required for a registered code (net/http names every one)")
+	}
+	if c.Python == "" {
+		out = append(out, "python: required for a registered code (http.HTTPStatus names every one)")
+	}
+	if c.Java == "" && c.DotNet == "" && c.Rust == "" {
+		out = append(out, "need at least one of java, dotnet, rust")
+	}
+	return out
+}
+
 // missingSections returns the required sections the body lacks, or has out
 // of order.
 func missingSections(body string) []string {
@@ -146,6 +243,19 @@ func missingSections(body string) []string {
 		at += i
 	}
 	return missing
+}
+
+// section returns the text of the "## name" section of body, up to the
+// next "## " heading, or "" when body has no such section.
+func section(body, name string) string {
+	_, rest, ok := strings.Cut(body, "## "+name+"\n")
+	if !ok {
+		return ""
+	}
+	if i := strings.Index(rest, "\n## "); i >= 0 {
+		rest = rest[:i]
+	}
+	return rest
 }
 
 // linkedCodes returns the codes that Markdown links of the form

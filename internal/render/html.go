@@ -21,6 +21,7 @@ func (r *Renderer) Code(code int, f Format) ([]byte, error) {
 			return nil, err
 		}
 	}
+	p.addTOC()
 	return r.execute("code", p)
 }
 

@@ -76,16 +76,20 @@ func ParsePath(cat *catalog.Catalog, path string) (Page, bool) {
 		p.Kind = KindHome
 		return p, true
 	}
+	// name, not ParseClass's copy, and InRange before Lookup: a request
+	// for a page allocates nothing here.
 	if c, ok := catalog.ParseClass(name); ok && c == name {
-		p.Kind, p.Class = KindClass, c
+		p.Kind, p.Class = KindClass, name
 		return p, true
 	}
 	code, err := catalog.ParseCode(name)
 	if err != nil {
 		return Page{}, false
 	}
-	if _, err := cat.Lookup(code); err != nil && !catalog.InRange(code) {
-		return Page{}, false
+	if !catalog.InRange(code) {
+		if _, err := cat.Lookup(code); err != nil {
+			return Page{}, false
+		}
 	}
 	p.Kind, p.Code = KindCode, code
 	return p, true

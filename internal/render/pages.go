@@ -2,8 +2,11 @@ package render
 
 import (
 	"fmt"
+	"html"
 	"html/template"
+	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/httpstatus/httpstatus/internal/catalog"
 )
@@ -48,6 +51,7 @@ type entryView struct {
 	Related   []codeLink
 	Constants []constant
 	Anchor    string
+	IDPrefix  string // prefix of the ids of the entry's sections: "" or "meaning-2-"
 }
 
 type codePage struct {
@@ -60,6 +64,7 @@ type codePage struct {
 	Prev, Next *codeLink
 	TreatAs    int // for an unassigned code: the x00 of its class
 	TreatName  string
+	TOC        []tocItem // the table of contents of a long page, or nil
 }
 
 type classPage struct {
@@ -154,6 +159,7 @@ func (r *Renderer) codeData(code int) (*codePage, error) {
 			v := entryView{Entry: e, Label: Label(e), Constants: constants(e.Constants)}
 			if len(k.Entries) > 1 {
 				v.Anchor = fmt.Sprintf("meaning-%d", i+1)
+				v.IDPrefix = v.Anchor + "-"
 			}
 			for _, n := range e.Related {
 				if rk, err := r.cat.Lookup(n); err == nil {
@@ -216,4 +222,88 @@ func (r *Renderer) homeData() *homePage {
 		}
 	}
 	return p
+}
+
+// tocItem is a line of a code page's table of contents: a section, or on a
+// page with several meanings, a meaning and its sections.
+type tocItem struct {
+	ID, Title string
+	Note      string // a meaning's status: "Unofficial (nginx)"
+	Sub       []tocItem
+}
+
+// minTOC is the number of sections from which a code page is long enough
+// to have a table of contents.
+const minTOC = 5
+
+// markdownH2 matches a level-2 heading as goldmark renders "## Title".
+var markdownH2 = regexp.MustCompile(`<h2>(.*?)</h2>`)
+
+// addTOC gives the level-2 headings of each meaning's Markdown body an id
+// and builds the table of contents: those headings, then the sections the
+// code template adds (headers, example, constants, related codes,
+// sources), under each meaning when there are several. It runs once the
+// bodies are rendered; a short page gets none.
+func (p *codePage) addTOC() {
+	var items []tocItem
+	n := 0
+	for i := range p.Entries {
+		v := &p.Entries[i]
+		var secs []tocItem
+		v.BodyHTML = template.HTML(markdownH2.ReplaceAllStringFunc(string(v.BodyHTML), func(h string) string {
+			inner := markdownH2.FindStringSubmatch(h)[1]
+			title := html.UnescapeString(tagRE.ReplaceAllString(inner, ""))
+			id := v.IDPrefix + slug(title)
+			secs = append(secs, tocItem{ID: id, Title: title})
+			return `<h2 id="` + id + `">` + inner + `</h2>`
+		}))
+		for _, s := range []struct {
+			on    bool
+			id    string
+			title string
+		}{
+			{len(v.Headers) > 0, "headers", "Headers"},
+			{v.Example != "", "example", "Example response"},
+			{len(v.Constants) > 0, "constants", "Constants"},
+			{len(v.Related) > 0, "related", "Related codes"},
+			{len(v.Sources) > 0, "sources", "Sources"},
+		} {
+			if s.on {
+				secs = append(secs, tocItem{ID: v.IDPrefix + s.id, Title: s.title})
+			}
+		}
+		n += len(secs)
+		if len(p.Entries) == 1 {
+			items = secs
+			break
+		}
+		items = append(items, tocItem{ID: v.Anchor, Title: v.Name, Note: v.Label, Sub: secs})
+	}
+	if n >= minTOC {
+		p.TOC = items
+	}
+}
+
+var tagRE = regexp.MustCompile(`<[^>]*>`)
+
+// slug turns a heading into an id: "Common causes and fixes" into
+// "common-causes-and-fixes".
+func slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		} else {
+			dash = true
+		}
+	}
+	if b.Len() == 0 {
+		return "section"
+	}
+	return b.String()
 }

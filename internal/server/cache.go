@@ -1,35 +1,86 @@
 package server
 
 import (
-	"bytes"
-	"compress/gzip"
 	"crypto/sha256"
 	"encoding/base64"
+	"strconv"
 	"sync"
+	"sync/atomic"
 
+	"github.com/httpstatus/httpstatus/internal/compress"
 	"github.com/httpstatus/httpstatus/internal/render"
 )
 
-// body is a rendered response body with everything a request needs,
-// computed once.
+// body is a rendered response body with everything a request needs:
+// its bytes, ETag and header values, as ready-made slices that serveBody
+// puts straight into the header map. Its gzip and brotli forms are made on
+// first use, once, by the same rule as a static export's .gz and .br files
+// (compress.Forms), so that neither start-up nor a request that wants the
+// plain form pays for compression.
+//
+// The header slices are shared by every response that carries them, so
+// nothing may write into them; each has len == cap, so that an append
+// (Header.Add) copies instead of writing into the shared array.
 type body struct {
-	ctype string
-	plain []byte
-	gz    []byte // gzip of plain; nil when it would not be smaller
-	etag  string // strong ETag of plain
-	gzTag string // strong ETag of gz
+	ctype []string // Content-Type
+	plain *form
+	gz    atomic.Pointer[form] // nil until first asked for
+	br    atomic.Pointer[form]
 }
 
-func newBody(ctype string, plain []byte) (*body, error) {
-	b := &body{ctype: ctype, plain: plain, etag: etagOf(plain)}
-	gz, err := Gzip(plain)
-	if err != nil {
-		return nil, err
+// form is one encoding of a body. A compressed form with no data is one
+// that would not be smaller than the plain form, which is served instead.
+type form struct {
+	data []byte
+	etag string   // strong ETag of data
+	hTag []string // ETag header value
+	hLen []string // Content-Length header value
+}
+
+func newForm(data []byte) *form {
+	f := &form{data: data, etag: etagOf(data)}
+	f.hTag = []string{f.etag}
+	f.hLen = []string{strconv.Itoa(len(data))}
+	return f
+}
+
+func newBody(ctype string, plain []byte) *body {
+	return &body{ctype: []string{ctype}, plain: newForm(plain)}
+}
+
+// coding is a content coding the server can send.
+type coding int
+
+const (
+	codingGzip coding = iota
+	codingBrotli
+)
+
+// encoded returns the body's form in coding c, compressing it on first
+// use, or nil when that form would not be smaller than the plain one. Two
+// first requests at once may both compress; the bytes are the same, and
+// one result is kept.
+func (b *body) encoded(c coding) *form {
+	slot, zip := &b.gz, compress.Gzip
+	if c == codingBrotli {
+		slot, zip = &b.br, compress.Brotli
 	}
-	if len(gz) < len(plain) {
-		b.gz, b.gzTag = gz, etagOf(gz)
+	f := slot.Load()
+	if f == nil {
+		f = &form{}
+		// Compressing into memory cannot fail; if it did, the plain form
+		// is still a correct answer.
+		if data, err := zip(b.plain.data); err == nil && len(data) < len(b.plain.data) {
+			f = newForm(data)
+		}
+		if !slot.CompareAndSwap(nil, f) {
+			f = slot.Load()
+		}
 	}
-	return b, nil
+	if f.data == nil {
+		return nil
+	}
+	return f
 }
 
 func etagOf(b []byte) string {
@@ -37,54 +88,93 @@ func etagOf(b []byte) string {
 	return `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`
 }
 
-// Gzip compresses b at the best level, deterministically (no name, no
-// time), so the server and a static export hold the same bytes.
-func Gzip(b []byte) ([]byte, error) {
-	var buf bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := zw.Write(b); err != nil {
-		return nil, err
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
+// Slots of the cache's array: one per page and format. Code pages hold
+// the numbers from 100 to 999, which is every number ParsePath accepts.
+const (
+	slotHome    = 0
+	slotClass   = 1 // "1xx" to "5xx": 1 to 5
+	slotCodes   = 6
+	slotCode    = 7 // code n: slotCode + n - 100
+	slotsPerFmt = slotCode + 900
+)
 
-// cache holds rendered pages by their (format-normalised) Page key.
+// cache holds rendered pages. Lookups are one atomic load with no lock,
+// so serving a cached page costs no contention between requests. Pages
+// that have no slot (none today) fall back to a map under a mutex.
 type cache struct {
-	mu    sync.RWMutex
-	pages map[render.Page]*body
+	slots [slotsPerFmt * 3]atomic.Pointer[body]
+
+	mu    sync.Mutex
+	other map[render.Page]*body
 }
 
-func newCache() *cache { return &cache{pages: map[render.Page]*body{}} }
+func newCache() *cache { return &cache{other: map[render.Page]*body{}} }
 
-// page returns the rendered page, rendering it on first use.
+// slot returns the array index of p, whose Explicit field is ignored.
+func slot(p render.Page) (int, bool) {
+	f := int(p.Format)
+	if f < 0 || f > 2 {
+		return 0, false
+	}
+	var i int
+	switch p.Kind {
+	case render.KindHome:
+		i = slotHome
+	case render.KindClass:
+		if len(p.Class) != 3 || p.Class[0] < '1' || p.Class[0] > '5' {
+			return 0, false
+		}
+		i = slotClass + int(p.Class[0]-'1')
+	case render.KindCodes:
+		i = slotCodes
+	case render.KindCode:
+		if p.Code < 100 || p.Code > 999 {
+			return 0, false
+		}
+		i = slotCode + p.Code - 100
+	default:
+		return 0, false
+	}
+	return f*slotsPerFmt + i, true
+}
+
+func (c *cache) get(p render.Page) *body {
+	if i, ok := slot(p); ok {
+		return c.slots[i].Load()
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.other[p]
+}
+
+// put stores b unless a body is already there, and returns the stored one,
+// so that every request sees the same bytes and ETag.
+func (c *cache) put(p render.Page, b *body) *body {
+	if i, ok := slot(p); ok {
+		if c.slots[i].CompareAndSwap(nil, b) {
+			return b
+		}
+		return c.slots[i].Load()
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if prev := c.other[p]; prev != nil {
+		return prev
+	}
+	c.other[p] = b
+	return b
+}
+
+// page returns the rendered page, rendering it on first use. Two first
+// requests at once may both render; one result is kept.
 func (s *Server) page(p render.Page) (*body, error) {
 	p.Explicit = false
-	s.pages.mu.RLock()
-	b := s.pages.pages[p]
-	s.pages.mu.RUnlock()
-	if b != nil {
+	if b := s.pages.get(p); b != nil {
 		return b, nil
 	}
 	out, err := s.rnd.Render(p)
 	if err != nil {
 		return nil, err
 	}
-	b, err = newBody(p.Format.ContentType(), out)
-	if err != nil {
-		return nil, err
-	}
-	s.pages.mu.Lock()
-	if prev := s.pages.pages[p]; prev != nil {
-		b = prev
-	} else {
-		s.pages.pages[p] = b
-	}
-	s.pages.mu.Unlock()
-	return b, nil
+	return s.pages.put(p, newBody(p.Format.ContentType(), out)), nil
 }

@@ -1,15 +1,28 @@
 package server
 
 import (
-	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/httpstatus/httpstatus/internal/render"
 )
 
+// Header values of documentation pages, shared by every response (see
+// body for why that is safe).
+var (
+	hVaryAll    = []string{"Accept, Accept-Encoding"}
+	hVaryEnc    = []string{"Accept-Encoding"}
+	hGzip       = []string{"gzip"}
+	hBrotli     = []string{"br"}
+	hAnyOrigin  = []string{"*"}
+	hCachePage  = []string{"public, max-age=3600"}
+	hCacheAsset = []string{"public, max-age=31536000, immutable"}
+)
+
 // handlePage serves documentation pages: home, classes, codes, codes.json,
-// each in the format its extension or Accept asks for.
+// each in the format its extension or Accept asks for. A cached page costs
+// no rendering, no compression and no allocation here.
 func (s *Server) handlePage() http.Handler {
 	cat := s.rnd.Catalog()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -18,9 +31,10 @@ func (s *Server) handlePage() http.Handler {
 			s.notFound(w, r)
 			return
 		}
+		h := w.Header()
 		if p.Negotiable() {
-			w.Header().Set("Vary", "Accept, Accept-Encoding")
-			f, ok := negotiate(r.Header.Get("Accept"))
+			h["Vary"] = hVaryAll
+			f, ok := negotiate(headerValue(r.Header, "Accept"))
 			if !ok {
 				s.serveError(w, r, http.StatusNotAcceptable, "This page is available as text/html, application/json and text/plain.")
 				return
@@ -33,76 +47,59 @@ func (s *Server) handlePage() http.Handler {
 			s.log.Error("render page", "path", r.URL.Path, "err", err)
 			return
 		}
-		if p.Format != render.HTML {
-			w.Header().Set("Access-Control-Allow-Origin", "*")
+		if p.Format == render.JSON {
+			h["Access-Control-Allow-Origin"] = hAnyOrigin
 		}
-		w.Header().Set("Cache-Control", "public, max-age=3600")
+		h["Cache-Control"] = hCachePage
 		serveBody(w, r, http.StatusOK, b)
 	})
 }
 
+// headerValue returns the first value of the request header key, which
+// must be in canonical form ("Accept-Encoding"): a map index, without the
+// canonicalisation Header.Get does.
+func headerValue(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
 // serveBody writes a prepared body with its Content-Type, Content-Length
-// and ETag, gzipped when the client accepts it, honouring If-None-Match
-// and HEAD.
+// and ETag, in brotli or gzip when the client accepts it, honouring
+// If-None-Match and HEAD. Every header value is a precomputed slice; the
+// answer depends on Accept-Encoding, so Vary says so.
 func serveBody(w http.ResponseWriter, r *http.Request, status int, b *body) {
 	h := w.Header()
-	data, etag := b.plain, b.etag
-	if b.gz != nil {
-		if v := h.Get("Vary"); v == "" {
-			h.Set("Vary", "Accept-Encoding")
-		}
-		if acceptsGzip(r.Header.Get("Accept-Encoding")) {
-			data, etag = b.gz, b.gzTag
-			h.Set("Content-Encoding", "gzip")
-		}
+	if _, ok := h["Vary"]; !ok {
+		h["Vary"] = hVaryEnc
 	}
-	h.Set("Content-Type", b.ctype)
+	f := b.plain
+	// Brotli first when the client names it: it is the smaller form.
+	switch ae := headerValue(r.Header, "Accept-Encoding"); {
+	case ae == "":
+	case acceptsBrotli(ae) && b.encoded(codingBrotli) != nil:
+		f = b.encoded(codingBrotli)
+		h["Content-Encoding"] = hBrotli
+	case acceptsGzip(ae) && b.encoded(codingGzip) != nil:
+		f = b.encoded(codingGzip)
+		h["Content-Encoding"] = hGzip
+	}
+	h["Content-Type"] = b.ctype
 	if status == http.StatusOK {
-		h.Set("ETag", etag)
-		if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatch(inm, etag) {
-			h.Del("Content-Type")
-			h.Del("Content-Encoding")
+		h["Etag"] = f.hTag
+		if inm := headerValue(r.Header, "If-None-Match"); inm != "" && etagMatch(inm, f.etag) {
+			delete(h, "Content-Type")
+			delete(h, "Content-Encoding")
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
 	}
-	h.Set("Content-Length", fmt.Sprint(len(data)))
+	h["Content-Length"] = f.hLen
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
-		w.Write(data)
+		w.Write(f.data)
 	}
-}
-
-// acceptsGzip reports whether an Accept-Encoding value allows gzip.
-func acceptsGzip(ae string) bool {
-	for _, part := range strings.Split(ae, ",") {
-		name, params, _ := strings.Cut(part, ";")
-		name = strings.TrimSpace(name)
-		if !strings.EqualFold(name, "gzip") && name != "*" {
-			continue
-		}
-		k, v, _ := strings.Cut(strings.TrimSpace(params), "=")
-		if strings.EqualFold(strings.TrimSpace(k), "q") && parseQ(strings.TrimSpace(v)) == 0 {
-			return false
-		}
-		return true
-	}
-	return false
-}
-
-// etagMatch reports whether an If-None-Match value matches etag, using
-// the weak comparison RFC 9110 §13.1.2 asks for.
-func etagMatch(inm, etag string) bool {
-	if strings.TrimSpace(inm) == "*" {
-		return true
-	}
-	for _, t := range strings.Split(inm, ",") {
-		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
-		if t == etag {
-			return true
-		}
-	}
-	return false
 }
 
 func (s *Server) handleSearch() http.Handler {
@@ -126,6 +123,9 @@ func (s *Server) handleSearch() http.Handler {
 			return
 		}
 		w.Header().Set("Cache-Control", "no-cache")
+		if f == render.JSON {
+			w.Header()["Access-Control-Allow-Origin"] = hAnyOrigin
+		}
 		serveRaw(w, r, http.StatusOK, f.ContentType(), out)
 	})
 }
@@ -133,7 +133,7 @@ func (s *Server) handleSearch() http.Handler {
 // serveRaw writes a body rendered for this request only.
 func serveRaw(w http.ResponseWriter, r *http.Request, status int, ctype string, data []byte) {
 	w.Header().Set("Content-Type", ctype)
-	w.Header().Set("Content-Length", fmt.Sprint(len(data)))
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
 		w.Write(data)
@@ -143,11 +143,7 @@ func serveRaw(w http.ResponseWriter, r *http.Request, status int, ctype string, 
 func (s *Server) handleAsset() http.Handler {
 	assets := map[string]*body{}
 	for _, a := range s.rnd.Assets() {
-		b, err := newBody(a.ContentType, a.Body)
-		if err != nil {
-			panic(err) // gzip into memory cannot fail
-		}
-		assets[a.Path] = b
+		assets[a.Path] = newBody(a.ContentType, a.Body)
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, ok := assets[r.URL.Path]
@@ -155,7 +151,7 @@ func (s *Server) handleAsset() http.Handler {
 			s.notFound(w, r)
 			return
 		}
-		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		w.Header()["Cache-Control"] = hCacheAsset
 		serveBody(w, r, http.StatusOK, b)
 	})
 }
@@ -169,9 +165,12 @@ func (s *Server) handleFavicon() http.Handler {
 	})
 }
 
-func (s *Server) handleRobots() http.Handler {
-	b, _ := newBody("text/plain; charset=utf-8", []byte("User-agent: *\nDisallow: /status/\n"))
+// handleSiteFile serves a file made once at start, such as robots.txt or
+// sitemap.xml, with the same bytes a static export holds.
+func (s *Server) handleSiteFile(ctype string, data []byte) http.Handler {
+	b := newBody(ctype, data)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header()["Cache-Control"] = hCachePage
 		serveBody(w, r, http.StatusOK, b)
 	})
 }
@@ -183,6 +182,22 @@ func handleHealth() http.Handler {
 	})
 }
 
+// handleReady answers 200 once every page is rendered (Warm), and 503
+// before that and while shutting down (Drain), for load balancers.
+func (s *Server) handleReady() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		switch {
+		case s.draining.Load():
+			serveRaw(w, r, http.StatusServiceUnavailable, "text/plain; charset=utf-8", []byte("shutting down\n"))
+		case !s.ready.Load():
+			serveRaw(w, r, http.StatusServiceUnavailable, "text/plain; charset=utf-8", []byte("warming up\n"))
+		default:
+			serveRaw(w, r, http.StatusOK, "text/plain; charset=utf-8", []byte("ready\n"))
+		}
+	})
+}
+
 // handleFallback answers what no other route took: a page asked with a
 // method other than GET or HEAD (405), or a path that names nothing (404).
 func (s *Server) handleFallback() http.Handler {
@@ -190,7 +205,7 @@ func (s *Server) handleFallback() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			_, page := render.ParsePath(cat, r.URL.Path)
-			if page || r.URL.Path == "/search" || r.URL.Path == "/healthz" || strings.HasPrefix(r.URL.Path, "/static/") {
+			if page || r.URL.Path == "/search" || r.URL.Path == "/healthz" || r.URL.Path == "/readyz" || r.URL.Path == "/metrics" || strings.HasPrefix(r.URL.Path, "/static/") {
 				w.Header().Set("Allow", "GET, HEAD")
 				s.serveError(w, r, http.StatusMethodNotAllowed, "Method "+r.Method+" is not allowed here: use GET or HEAD.")
 				return

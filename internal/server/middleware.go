@@ -1,8 +1,11 @@
 package server
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
+	"strings"
 	"time"
 )
 
@@ -10,31 +13,51 @@ import (
 // and fetches, no inline code, no framing.
 const ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
-// securityHeaders sets the headers every response carries.
+// The security headers every response carries. Each value is a shared,
+// full slice (len == cap): Header.Set replaces it and Header.Add copies it,
+// so no response can change another's, and a request allocates none.
+var securityHeaderValues = [...]struct {
+	key string
+	val []string
+}{
+	{"Content-Security-Policy", []string{ContentSecurityPolicy}[:1:1]},
+	{"X-Content-Type-Options", []string{"nosniff"}[:1:1]},
+	{"Referrer-Policy", []string{"strict-origin-when-cross-origin"}[:1:1]},
+	{"Cross-Origin-Opener-Policy", []string{"same-origin"}[:1:1]},
+	{"X-Frame-Options", []string{"DENY"}[:1:1]},
+}
+
+// securityHeaders sets the headers every response carries: a CSP with no
+// inline code and no other hosts, nosniff, a referrer policy, no framing
+// and an opener policy.
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", ContentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.Set("X-Frame-Options", "DENY")
+		for _, kv := range securityHeaderValues {
+			h[kv.key] = kv.val
+		}
 		next.ServeHTTP(w, r)
 	})
 }
 
-// statusRecorder remembers the status a handler wrote.
+// statusRecorder remembers the final status a handler wrote (not an
+// interim 1xx), and whether the client asked for it (the live endpoint),
+// so that an asked-for 500 is not logged as the server's error.
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
+	asked  bool
 }
 
 func (r *statusRecorder) WriteHeader(code int) {
-	if r.status == 0 {
+	if r.status == 0 && (code >= 200 || code == http.StatusSwitchingProtocols) {
 		r.status = code
 	}
 	r.ResponseWriter.WriteHeader(code)
 }
+
+// askedStatus marks the status as the one the client asked for.
+func (r *statusRecorder) askedStatus() { r.asked = true }
 
 func (r *statusRecorder) Write(b []byte) (int, error) {
 	if r.status == 0 {
@@ -46,34 +69,199 @@ func (r *statusRecorder) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
-// logRequests logs each request at Debug, and server errors at Error. The
-// query string is not logged.
-func (s *Server) logRequests(next http.Handler) http.Handler {
+// observe counts and times every request in the metrics, by route
+// pattern and status, and logs it: at Debug (off by default, as a log line
+// per request costs more than serving a cached page), or at Error for a
+// 5xx that is the server's fault: not one the client asked for (the live
+// endpoint) and not a 503, which the server gives on purpose (not ready
+// yet, too many slow requests) and counts in the metrics. The query
+// string, which may hold secrets, is never logged.
+func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		s.metrics.inFlight.Inc()
 		rec := &statusRecorder{ResponseWriter: w}
+		// Deferred so that a request whose handler aborts the connection
+		// (http.ErrAbortHandler, re-panicked by recoverPanics) is counted.
+		defer func() {
+			d := time.Since(start)
+			s.metrics.inFlight.Dec()
+			status := rec.status
+			if status == 0 {
+				status = http.StatusOK // nothing written: net/http sends 200
+			}
+			s.metrics.observe(r.Pattern, status, d)
+			lvl := slog.LevelDebug
+			if status >= 500 && status != http.StatusServiceUnavailable && !rec.asked {
+				lvl = slog.LevelError
+			}
+			if s.log.Enabled(r.Context(), lvl) {
+				s.log.LogAttrs(r.Context(), lvl, "request",
+					slog.String("method", r.Method),
+					slog.String("path", r.URL.Path),
+					slog.String("route", routeLabel(r.Pattern)),
+					slog.Int("status", status),
+					slog.Duration("dur", d))
+			}
+		}()
 		next.ServeHTTP(rec, r)
-		lvl := slog.LevelDebug
-		if rec.status >= 500 {
-			lvl = slog.LevelError
-		}
-		s.log.Log(r.Context(), lvl, "request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "dur", time.Since(start))
 	})
 }
 
 // recoverPanics turns a panic in a handler into a logged error and a short
-// 500, so one bad request never takes the server down.
+// 500, so one bad request never takes the server down. The stack goes to
+// the log, never to the client. If the handler had already sent its
+// status, a 500 can no longer be sent: the connection is aborted instead,
+// so the client sees a broken response rather than a wrong one.
 func (s *Server) recoverPanics(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				s.log.Error("panic", "path", r.URL.Path, "panic", v)
-				s.serveError(w, r, http.StatusInternalServerError, "")
+			v := recover()
+			if v == nil {
+				return
 			}
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			if rec, ok := w.(*statusRecorder); ok && rec.status != 0 {
+				panic(http.ErrAbortHandler)
+			}
+			// Headers the handler set for its own answer (Location,
+			// Content-Type, ...) must not leak into the 500.
+			h := w.Header()
+			for k := range h {
+				delete(h, k)
+			}
+			for _, kv := range securityHeaderValues {
+				h[kv.key] = kv.val
+			}
+			s.serveError(w, r, http.StatusInternalServerError, "")
 		}()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// Limits on what a request may carry. Request heads as a whole are limited
+// by http.Server.MaxHeaderBytes (431), and the time to send them by its
+// timeouts; see cmd/httpstatus.
+const (
+	// MaxURIBytes is the longest request target (path and query) served;
+	// longer gets 414.
+	MaxURIBytes = 8 << 10
+	// MaxBodyBytes is the largest request body accepted. No page reads a
+	// body; a larger declared one gets 413, and reading past it fails.
+	MaxBodyBytes = 64 << 10
+)
+
+// allowLive lists the methods of the live endpoint (it answers any method
+// but TRACE and CONNECT) for the Allow header of a 405.
+const allowLive = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
+
+// guard answers requests that no route should see, before routing: TRACE
+// and CONNECT (405), "*" targets (OPTIONS * gets 204 with Allow, any other
+// method 400), a target over MaxURIBytes (414), a path with control bytes,
+// dot segments (raw or percent-encoded) or encoded slashes (400), a query
+// with bad percent-encoding (400) and a body over MaxBodyBytes (413).
+func (s *Server) guard(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.RequestURI == "*" {
+			if r.Method == http.MethodOptions {
+				w.Header().Set("Allow", "GET, HEAD, OPTIONS")
+				w.Header().Set("Content-Length", "0")
+				w.WriteHeader(http.StatusNoContent)
+				return
+			}
+			s.serveError(w, r, http.StatusBadRequest, "The request target * is only for OPTIONS.")
+			return
+		}
+		switch r.Method {
+		case http.MethodTrace, http.MethodConnect:
+			allow := "GET, HEAD"
+			if strings.HasPrefix(r.URL.Path, "/status/") {
+				allow = allowLive
+			}
+			w.Header().Set("Allow", allow)
+			s.serveError(w, r, http.StatusMethodNotAllowed, "Method "+r.Method+" is not allowed.")
+			return
+		}
+		if len(r.RequestURI) > MaxURIBytes {
+			s.serveError(w, r, http.StatusRequestURITooLong, fmt.Sprintf("The request target is longer than %d bytes.", MaxURIBytes))
+			return
+		}
+		if msg := checkPath(r.URL.Path, r.URL.EscapedPath()); msg != "" {
+			s.serveError(w, r, http.StatusBadRequest, msg)
+			return
+		}
+		if !validEscapes(r.URL.RawQuery) {
+			s.serveError(w, r, http.StatusBadRequest, "The query string has a bad percent-encoding.")
+			return
+		}
+		if r.ContentLength > MaxBodyBytes {
+			w.Header().Set("Connection", "close")
+			s.serveError(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("The request body is larger than %d bytes.", MaxBodyBytes))
+			return
+		}
+		if r.ContentLength != 0 && r.Body != nil && r.Body != http.NoBody {
+			r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// checkPath returns why a request path is refused, or "" when it is fine.
+// path is the decoded path and escaped its form on the wire. No page has
+// control bytes, dot segments or slashes inside a segment, so such a path
+// is a probe or a broken client: it gets a clear 400 rather than a
+// redirect or a guess.
+func checkPath(path, escaped string) string {
+	for i := 0; i < len(path); i++ {
+		if c := path[i]; c < 0x20 || c == 0x7f {
+			return "The path holds a control character."
+		}
+	}
+	// Dot segments: "/./", "/../", or one at the end.
+	for i := 0; i < len(path); i++ {
+		if path[i] != '/' {
+			continue
+		}
+		seg := path[i+1:]
+		if j := strings.IndexByte(seg, '/'); j >= 0 {
+			seg = seg[:j]
+		}
+		if seg == "." || seg == ".." {
+			return "The path holds a dot segment (. or ..)."
+		}
+	}
+	if strings.IndexByte(escaped, '%') >= 0 {
+		for i := 0; i+2 < len(escaped); i++ {
+			if escaped[i] != '%' {
+				continue
+			}
+			a, b := escaped[i+1], escaped[i+2]|0x20 // lower-case letter
+			if a == '2' && b == 'f' || a == '5' && b == 'c' {
+				return "The path holds an encoded slash or backslash."
+			}
+		}
+	}
+	return ""
+}
+
+// validEscapes reports whether every % in s starts a %XX escape.
+func validEscapes(s string) bool {
+	for i := strings.IndexByte(s, '%'); i >= 0; {
+		if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+			return false
+		}
+		j := strings.IndexByte(s[i+3:], '%')
+		if j < 0 {
+			break
+		}
+		i += 3 + j
+	}
+	return true
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }

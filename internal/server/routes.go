@@ -1,6 +1,10 @@
 package server
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/httpstatus/httpstatus/internal/render"
+)
 
 // addRoutes lists every URL the site answers. Documentation pages share one
 // pattern because a path segment such as "503.json" or "5xx" is parsed by
@@ -12,7 +16,13 @@ func (s *Server) addRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /search", s.handleSearch())
 	mux.Handle("GET /static/{file}", s.handleAsset())
 	mux.Handle("GET /favicon.ico", s.handleFavicon())
-	mux.Handle("GET /robots.txt", s.handleRobots())
+	mux.Handle("GET /robots.txt", s.handleSiteFile("text/plain; charset=utf-8", s.rnd.Robots(s.baseURL())))
+	mux.Handle("GET /sitemap.xml", s.handleSiteFile(render.SitemapContentType, s.rnd.Sitemap(s.baseURL())))
 	mux.Handle("GET /healthz", handleHealth())
+	mux.Handle("GET /readyz", s.handleReady())
+	if !s.opts.SeparateMetrics {
+		mux.Handle("GET /metrics", s.metrics.http)
+	}
+	mux.Handle("/status/{codes...}", s.handleStatus())
 	mux.Handle("/", s.handleFallback())
 }

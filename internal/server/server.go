@@ -6,12 +6,20 @@
 // use, and kept with its gzip form and ETag, so a request costs no template
 // work and no compression. Error statuses are only the server's own
 // outcomes: 404 for a path that names nothing, 406 for an Accept it cannot
-// meet, 405 for a wrong method, 500 for a bug.
+// meet, 405 for a wrong method, 400, 413 or 414 for a request refused
+// before routing (middleware.go), 503 from /readyz until the cache is warm,
+// 500 for a bug. The one exception is the live endpoint, /status/{codes}
+// (live.go), which answers with the status the client asks for.
+//
+// Every response passes through the middleware: request limits, security
+// headers, panic recovery, and metrics (metrics.go) with request logging.
 package server
 
 import (
 	"log/slog"
 	"net/http"
+	"sync/atomic"
+	"time"
 
 	"github.com/httpstatus/httpstatus/internal/render"
 )
@@ -20,36 +28,70 @@ import (
 type Options struct {
 	// Logger receives request logs and errors. Required.
 	Logger *slog.Logger
+	// MaxSleep caps the ?sleep option of /status; zero means
+	// DefaultMaxSleep.
+	MaxSleep time.Duration
+	// MaxSlow is how many /status requests may sleep at once; beyond it
+	// they get 503 with Retry-After. Zero means DefaultMaxSlow.
+	MaxSlow int
+	// Version names the running build in httpstatus_build_info.
+	Version string
+	// SeparateMetrics leaves /metrics off the site, for serving Metrics()
+	// on an address of its own.
+	SeparateMetrics bool
+	// BaseURL is the absolute URL of the site ("https://example.org"),
+	// named by sitemap.xml and robots.txt. Empty means
+	// render.DefaultBaseURL.
+	BaseURL string
 }
 
 // Server is the guide's HTTP handler with its page cache.
 type Server struct {
 	log     *slog.Logger
+	opts    Options
 	rnd     *render.Renderer
 	pages   *cache
 	handler http.Handler
+	metrics *metrics
+	// ready is set once Warm has rendered every page, draining once
+	// Drain is called; /readyz answers 200 only when ready and not
+	// draining.
+	ready, draining atomic.Bool
 }
 
 // New returns the handler of the whole site. It renders nothing up front;
 // call Warm to fill the page cache ahead of traffic.
 func New(rnd *render.Renderer, opts Options) *Server {
-	s := &Server{log: opts.Logger, rnd: rnd, pages: newCache()}
+	s := &Server{log: opts.Logger, opts: opts, rnd: rnd, pages: newCache(), metrics: newMetrics(opts.Version)}
 	mux := http.NewServeMux()
 	s.addRoutes(mux)
-	s.handler = s.recoverPanics(s.logRequests(securityHeaders(mux)))
+	s.handler = s.observe(s.recoverPanics(securityHeaders(s.guard(mux))))
 	return s
+}
+
+func (s *Server) baseURL() string {
+	if s.opts.BaseURL == "" {
+		return render.DefaultBaseURL
+	}
+	return s.opts.BaseURL
 }
 
 // ServeHTTP serves a request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
-// Warm renders every page of the catalog into the cache. It is safe to
-// call while serving.
+// Warm renders every page of the catalog into the cache, then marks the
+// server ready (/readyz). It is safe to call while serving.
 func (s *Server) Warm() error {
 	for _, p := range s.rnd.Pages() {
 		if _, err := s.page(p); err != nil {
 			return err
 		}
 	}
+	s.ready.Store(true)
 	return nil
 }
+
+// Drain marks the server as shutting down: /readyz answers 503 from now
+// on, so a load balancer stops sending new requests. Requests are still
+// served.
+func (s *Server) Drain() { s.draining.Store(true) }

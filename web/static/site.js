@@ -1,27 +1,57 @@
-// httpstatus: instant search, keyboard shortcuts and copy buttons.
-// The site works without this file; it only adds conveniences.
+// httpstatus: instant search, keyboard shortcuts, copy buttons and the
+// suggestions of the 404 page. Every page works without this file; it only
+// adds conveniences. No framework, no inline script (the CSP forbids it).
 (function () {
   "use strict";
-  var input = document.getElementById("q");
-  var box = document.getElementById("instant");
 
+  // A polite live region, for what sighted users see change.
+  var live = document.createElement("div");
+  live.className = "vh";
+  live.setAttribute("role", "status");
+  live.setAttribute("aria-live", "polite");
+  document.body.appendChild(live);
+  var say = function (text) { live.textContent = text; };
+
+  var classOf = function (code) { return "c" + String(code).charAt(0) + "xx"; };
+
+  // "/" focuses the search box from anywhere but a text field.
+  var input = document.getElementById("q");
   document.addEventListener("keydown", function (e) {
     var t = e.target;
-    var typing = t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.isContentEditable);
-    if (e.key === "/" && !typing && input) {
+    var typing = t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable);
+    if (e.key === "/" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey && input) {
       e.preventDefault();
       input.focus();
       input.select();
     }
   });
 
+  // Instant search: results from /search (the same ranking as the results
+  // page and the command line) in a listbox under the box, as one types.
+  // The input stays focused; arrows move the active option
+  // (aria-activedescendant), Enter opens it, or submits the form when none
+  // is active, Escape closes the list.
+  var box = document.getElementById("instant");
   if (input && box && window.fetch) {
-    var timer = null, seq = 0, sel = -1;
-    var links = function () { return box.querySelectorAll("a"); };
-    var close = function () { box.hidden = true; box.textContent = ""; sel = -1; input.setAttribute("aria-expanded", "false"); };
+    var form = input.form;
+    var timer = null, seq = 0, active = -1, ctrl = null, last = "", initial = input.value;
+    var options = function () { return box.querySelectorAll("[role=option]"); };
     var mark = function () {
-      var ls = links();
-      for (var i = 0; i < ls.length; i++) ls[i].setAttribute("aria-selected", i === sel ? "true" : "false");
+      var os = options();
+      for (var i = 0; i < os.length; i++) os[i].setAttribute("aria-selected", i === active ? "true" : "false");
+      if (active >= 0 && os[active]) {
+        input.setAttribute("aria-activedescendant", os[active].id);
+        os[active].scrollIntoView({ block: "nearest" });
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    };
+    var close = function () {
+      box.hidden = true;
+      box.textContent = "";
+      active = -1;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
     };
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
@@ -29,98 +59,203 @@
     input.setAttribute("aria-expanded", "false");
     box.setAttribute("role", "listbox");
     box.setAttribute("aria-label", "Matching status codes");
+
+    var option = function (href, code, name, vendor) {
+      var a = document.createElement("a");
+      a.href = href;
+      a.id = "instant-" + box.children.length;
+      a.setAttribute("role", "option");
+      a.setAttribute("aria-selected", "false");
+      a.tabIndex = -1;
+      a.className = classOf(code);
+      if (code) {
+        var b = document.createElement("strong");
+        b.textContent = code;
+        a.appendChild(b);
+        a.appendChild(document.createTextNode(" "));
+      }
+      a.appendChild(document.createTextNode(name));
+      if (vendor) {
+        var tag = document.createElement("span");
+        tag.className = "tag";
+        a.appendChild(document.createTextNode(" "));
+        tag.textContent = vendor;
+        a.appendChild(tag);
+      }
+      box.appendChild(a);
+    };
+
     var show = function (q, results) {
       box.textContent = "";
-      sel = -1;
-      if (!results.length) { close(); return; }
-      results.slice(0, 8).forEach(function (r) {
-        var a = document.createElement("a");
-        a.href = r.url;
-        a.setAttribute("role", "option");
-        a.className = "c" + String(r.code).charAt(0) + "xx";
-        var b = document.createElement("strong");
-        b.textContent = r.code;
-        a.appendChild(b);
-        a.appendChild(document.createTextNode(" " + r.name + (r.vendor ? " (" + r.vendor + ")" : "")));
-        box.appendChild(a);
-      });
+      active = -1;
+      var n = Math.min(results.length, 8);
+      // A number from 100 to 599 always has a page, even with no meaning.
+      if (/^[1-5][0-9][0-9]$/.test(q) && !results.some(function (r) { return String(r.code) === q; })) {
+        option("/" + q, q, "No meaning assigned", "");
+      }
+      for (var i = 0; i < n; i++) {
+        option(results[i].url, results[i].code, results[i].name, results[i].vendor);
+      }
+      if (!box.children.length) {
+        close();
+        say("No status code matches " + q + ".");
+        return;
+      }
+      if (results.length > n) {
+        option(form.action.split("?")[0] + "?q=" + encodeURIComponent(q), "", "All " + results.length + " results", "");
+        box.lastChild.className = "more";
+      }
       box.hidden = false;
       input.setAttribute("aria-expanded", "true");
+      mark();
+      say(results.length === 1 ? "1 status code matches." : results.length + " status codes match.");
     };
-    input.addEventListener("input", function () {
+
+    var run = function () {
       var q = input.value.trim();
-      clearTimeout(timer);
+      if (q === last && !box.hidden) return;
+      last = q;
       if (!q) { close(); return; }
-      timer = setTimeout(function () {
-        var mine = ++seq;
-        fetch("/search?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } })
-          .then(function (r) { return r.ok ? r.json() : { results: [] }; })
-          .then(function (data) { if (mine === seq) show(q, data.results || []); })
-          .catch(function () { close(); });
-      }, 80);
+      var mine = ++seq;
+      if (ctrl && ctrl.abort) ctrl.abort();
+      ctrl = window.AbortController ? new AbortController() : null;
+      fetch("/search?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" }, signal: ctrl ? ctrl.signal : undefined })
+        .then(function (r) { return r.ok ? r.json() : { results: [] }; })
+        .then(function (data) { if (mine === seq && document.activeElement === input) show(q, data.results || []); })
+        .catch(function () { if (mine === seq) close(); });
+    };
+
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(run, 60);
     });
+    // Coming back to a box that holds a new query shows its results again;
+    // the query a results page was opened with does not need them.
+    input.addEventListener("focus", function () { if (input.value.trim() && input.value !== initial) { last = ""; run(); } });
     input.addEventListener("keydown", function (e) {
-      var ls = links();
-      if (box.hidden || !ls.length) return;
-      if (e.key === "ArrowDown") { e.preventDefault(); sel = (sel + 1) % ls.length; mark(); }
-      else if (e.key === "ArrowUp") { e.preventDefault(); sel = (sel - 1 + ls.length) % ls.length; mark(); }
-      else if (e.key === "Enter" && sel >= 0) { e.preventDefault(); window.location.href = ls[sel].href; }
-      else if (e.key === "Escape") { close(); }
+      var os = options();
+      if (e.key === "Escape") {
+        if (!box.hidden) { e.preventDefault(); close(); } else if (input.value) { e.preventDefault(); input.value = ""; last = ""; }
+        return;
+      }
+      if (box.hidden || !os.length) {
+        if (e.key === "ArrowDown" && input.value.trim()) { e.preventDefault(); last = ""; run(); }
+        return;
+      }
+      if (e.key === "ArrowDown") { e.preventDefault(); active = (active + 1) % os.length; mark(); }
+      else if (e.key === "ArrowUp") { e.preventDefault(); active = active <= 0 ? os.length - 1 : active - 1; mark(); }
+      else if (e.key === "Home" && active >= 0) { e.preventDefault(); active = 0; mark(); }
+      else if (e.key === "End" && active >= 0) { e.preventDefault(); active = os.length - 1; mark(); }
+      else if (e.key === "Enter" && active >= 0) { e.preventDefault(); window.location.assign(os[active].href); }
+      else if (e.key === "Tab") { close(); }
     });
-    document.addEventListener("click", function (e) { if (!box.contains(e.target) && e.target !== input) close(); });
+    box.addEventListener("mousedown", function (e) { e.preventDefault(); }); // keep the focus in the box
+    document.addEventListener("click", function (e) { if (!form.contains(e.target)) close(); });
   }
 
-  if (navigator.clipboard) {
-    document.querySelectorAll(".copyable").forEach(function (el) {
+  // Copy buttons on every .copyable block (the example response, the curl
+  // command of "Try it"). The text is read when clicked, so a script that
+  // rewrites the block first (tryit.js puts in this host) is copied as shown.
+  var copyText = function (text, pre) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    return new Promise(function (resolve, reject) {
+      // Outside a secure context: select the text and use the old command.
+      var range = document.createRange();
+      range.selectNodeContents(pre);
+      var sel = window.getSelection();
+      sel.removeAllRanges();
+      sel.addRange(range);
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (err) { ok = false; }
+      if (ok) { sel.removeAllRanges(); resolve(); } else { reject(new Error("copy")); }
+    });
+  };
+  var headingBefore = function (el) {
+    for (var n = el.previousElementSibling; n; n = n.previousElementSibling) {
+      if (/^H[1-6]$/.test(n.tagName)) return n.textContent.trim();
+    }
+    var sec = el.closest("section, article");
+    var h = sec && sec.querySelector("h2, h3");
+    return h ? h.textContent.trim() : "";
+  };
+  var copyables = document.querySelectorAll(".copyable");
+  for (var i = 0; i < copyables.length; i++) {
+    (function (el) {
+      var pre = el.querySelector("pre");
+      if (!pre) return;
       var b = document.createElement("button");
       b.type = "button";
       b.className = "copy";
       b.textContent = "Copy";
+      var what = el.getAttribute("data-copy-label") || headingBefore(el);
+      if (what) b.setAttribute("aria-label", "Copy: " + what);
       b.addEventListener("click", function () {
-        var code = el.querySelector("pre");
-        navigator.clipboard.writeText(code ? code.textContent : "").then(function () {
+        copyText(pre.textContent, pre).then(function () {
           b.textContent = "Copied";
-          setTimeout(function () { b.textContent = "Copy"; }, 1500);
+          b.setAttribute("data-done", "");
+          say("Copied to the clipboard.");
+        }, function () {
+          b.textContent = "Press Ctrl+C";
+          say("Could not copy: the text is selected, press Control C to copy it.");
         });
+        setTimeout(function () { b.textContent = "Copy"; b.removeAttribute("data-done"); }, 2000);
       });
       el.appendChild(b);
-    });
+    })(copyables[i]);
   }
 })();
 
-// On the 404 page, suggest codes that match the address, from /codes.json
-// (which a static export serves too).
+// On the 404 page, suggest codes that match the address: from /search when
+// the guide's own server answers, otherwise (a static copy) from
+// /codes.json with a simple word match.
 (function () {
   "use strict";
   var box = document.getElementById("suggest");
   if (!box || !window.fetch) return;
-  var words = decodeURIComponent(window.location.pathname).toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  var path = window.location.pathname;
+  try { path = decodeURIComponent(path); } catch (e) { /* keep it encoded */ }
+  var words = path.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
   if (!words.length) return;
-  fetch("/codes.json").then(function (r) { return r.json(); }).then(function (codes) {
-    var scored = [];
-    codes.forEach(function (c) {
-      c.entries.forEach(function (e) {
-        var hay = (c.code + " " + e.name + " " + (e.aliases || []).join(" ") + " " + (e.vendor || "")).toLowerCase();
-        var s = 0;
-        words.forEach(function (w) {
-          if (w === String(c.code)) s += 10;
-          else if (/^\d+$/.test(w) && w.length === 3 && w.charAt(0) === String(c.code).charAt(0)) s += 1;
-          else if (w.length > 2 && hay.indexOf(w) >= 0) s += 3;
+  var list = box.querySelector("ul");
+  var add = function (code, name, vendor) {
+    var li = document.createElement("li");
+    li.className = "c" + String(code).charAt(0) + "xx";
+    var a = document.createElement("a");
+    a.href = "/" + code;
+    var b = document.createElement("strong");
+    b.textContent = code;
+    a.appendChild(b);
+    a.appendChild(document.createTextNode(" " + name + (vendor ? " (" + vendor + ")" : "")));
+    li.appendChild(a);
+    list.appendChild(li);
+  };
+  var done = function () { if (list.children.length) box.hidden = false; };
+  var fromCatalog = function () {
+    return fetch("/codes.json").then(function (r) { return r.json(); }).then(function (codes) {
+      var scored = [];
+      codes.forEach(function (c) {
+        c.entries.forEach(function (e) {
+          var hay = (c.code + " " + e.name + " " + (e.aliases || []).join(" ") + " " + (e.vendor || "")).toLowerCase();
+          var s = 0;
+          words.forEach(function (w) {
+            if (w === String(c.code)) s += 10;
+            else if (/^\d{3}$/.test(w) && w.charAt(0) === String(c.code).charAt(0)) s += 1;
+            else if (w.length > 2 && hay.indexOf(w) >= 0) s += 3;
+          });
+          if (s > 0) scored.push({ s: s, c: c.code, name: e.name, vendor: e.vendor });
         });
-        if (s > 0) scored.push({ s: s, c: c.code, name: e.name, vendor: e.vendor });
       });
+      scored.sort(function (a, b) { return b.s - a.s || a.c - b.c; });
+      scored.slice(0, 5).forEach(function (m) { add(m.c, m.name, m.vendor); });
     });
-    scored.sort(function (a, b) { return b.s - a.s || a.c - b.c; });
-    var list = box.querySelector("ul");
-    scored.slice(0, 5).forEach(function (m) {
-      var li = document.createElement("li");
-      li.className = "c" + String(m.c).charAt(0) + "xx";
-      var a = document.createElement("a");
-      a.href = "/" + m.c;
-      a.textContent = m.c + " " + m.name + (m.vendor ? " (" + m.vendor + ")" : "");
-      li.appendChild(a);
-      list.appendChild(li);
-    });
-    if (list.children.length) box.hidden = false;
-  }).catch(function () {});
+  };
+  fetch("/search?q=" + encodeURIComponent(words.join(" ")), { headers: { Accept: "application/json" } })
+    .then(function (r) {
+      var json = r.ok && (r.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+      if (!json) return fromCatalog();
+      return r.json().then(function (data) {
+        (data.results || []).slice(0, 5).forEach(function (m) { add(m.code, m.name, m.vendor); });
+      });
+    })
+    .then(done, function () { fromCatalog().then(done, function () {}); });
 })();

@@ -1,0 +1,381 @@
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// server is a running server under load.
+type server struct {
+	name string
+	port int
+	proc *process
+}
+
+func (s *server) url(path string) string {
+	return "http://127.0.0.1:" + strconv.Itoa(s.port) + path
+}
+
+// target is one scenario on one server.
+type target struct {
+	sc  *scenario
+	srv *server
+	url string
+}
+
+// load starts the four servers pinned to the server core, loads each
+// target in interleaved rounds and records the best of each.
+func (r *run) load(ctx context.Context, rep *report) error {
+	hs, err := r.startServer(ctx, srvHTTPStatus, r.bin["httpstatus"], "serve", "--addr", "{addr}")
+	if err != nil {
+		return err
+	}
+	defer hs.proc.stop()
+	if err := waitReady(ctx, hs, "/healthz"); err != nil {
+		return err
+	}
+	// Fetch what httpstatus answers; a scenario it cannot answer yet (a
+	// route still missing) is reported as pending, not run.
+	answers := map[string]*answer{}
+	for i := range scenarios {
+		sc := &scenarios[i]
+		a, err := fetch(ctx, hs.url(sc.path), sc.headers)
+		switch {
+		case err != nil:
+			return err
+		case a.status != sc.status || (sc.gzip && a.encoding != "gzip") || (!sc.gzip && a.encoding != ""):
+			rep.pending = append(rep.pending, fmt.Sprintf("%s: httpstatus answered %d (Content-Encoding %q), want %d", sc.name, a.status, a.encoding, sc.status))
+			continue
+		}
+		answers[sc.name] = a
+	}
+	bareDir := filepath.Join(r.dir, "bare")
+	if err := writeBare(bareDir, answers); err != nil {
+		return err
+	}
+	www := filepath.Join(r.dir, "www")
+	if err := writeWWW(www, answers); err != nil {
+		return err
+	}
+	rep.docBytes = len(answers["doc page"].body())
+	rep.docGzipBytes = len(answers["doc page, gzip"].body())
+
+	bare, err := r.startServer(ctx, srvBare, r.bin["bare"], "-addr", "{addr}", "-dir", bareDir)
+	if err != nil {
+		return err
+	}
+	defer bare.proc.stop()
+	ngx, err := r.startNginx(ctx, www)
+	if err != nil {
+		return err
+	}
+	defer ngx.proc.stop()
+	hb, err := r.startServer(ctx, srvHTTPBin, r.bin["go-httpbin"], "-host", "127.0.0.1", "-port", "{port}")
+	if err != nil {
+		return err
+	}
+	defer hb.proc.stop()
+	for _, s := range []*server{bare, ngx, hb} {
+		if err := waitReady(ctx, s, "/"); err != nil {
+			return err
+		}
+	}
+
+	var targets []target
+	for i := range scenarios {
+		sc := &scenarios[i]
+		if answers[sc.name] == nil {
+			continue
+		}
+		targets = append(targets, target{sc, hs, hs.url(sc.path)}, target{sc, bare, bare.url(sc.barePath)})
+		if sc.nginx {
+			targets = append(targets, target{sc, ngx, ngx.url(sc.barePath)})
+		}
+		if sc.httpbin {
+			targets = append(targets, target{sc, hb, hb.url(sc.path)})
+		}
+	}
+	r.logf("warming up %d targets", len(targets))
+	for _, t := range targets {
+		if _, err := runWrk(ctx, r.cfg.LoadCPU, r.cfg.Conns, time.Second, t.url, t.sc.headers); err != nil {
+			return err
+		}
+	}
+	hsStart, err := measure(hs.proc.pid())
+	if err != nil {
+		return err
+	}
+	rep.rows = make([]row, len(targets))
+	for round := 1; round <= r.cfg.Rounds; round++ {
+		r.logf("round %d of %d", round, r.cfg.Rounds)
+		for i, t := range targets {
+			res, err := r.loadOnce(ctx, t)
+			if err != nil {
+				return err
+			}
+			rep.rows[i].add(t.sc.name, t.srv.name, res)
+		}
+		u, err := measure(hs.proc.pid())
+		if err != nil {
+			return err
+		}
+		rep.rssRounds = append(rep.rssRounds, u.rssKB)
+	}
+	for _, s := range []*server{hs, bare, ngx, hb} {
+		u, err := measure(s.proc.pid())
+		if err != nil {
+			return err
+		}
+		rep.mem = append(rep.mem, memRow{server: s.name, rssKB: u.rssKB, hwmKB: u.hwmKB})
+	}
+	hsEnd, _ := measure(hs.proc.pid())
+	rep.hsLoadTime = time.Duration(0)
+	for _, row := range rep.rows {
+		if row.server == srvHTTPStatus {
+			rep.hsLoadTime += row.loadTime
+		}
+	}
+	rep.hsCPU = hsEnd.cpu - hsStart.cpu
+	return nil
+}
+
+// loadOnce runs wrk once on a target and reads the server's CPU time
+// around it.
+func (r *run) loadOnce(ctx context.Context, t target) (result, error) {
+	before, err := measure(t.srv.proc.pid())
+	if err != nil {
+		return result{}, fmt.Errorf("%s: %w", t.srv.name, err)
+	}
+	w, err := runWrk(ctx, r.cfg.LoadCPU, r.cfg.Conns, r.cfg.Duration, t.url, t.sc.headers)
+	if err != nil {
+		return result{}, err
+	}
+	after, err := measure(t.srv.proc.pid())
+	if err != nil {
+		return result{}, fmt.Errorf("%s: %w", t.srv.name, err)
+	}
+	if w.sockErrs > 0 || (t.sc.status < 400 && w.non2xx > 0) {
+		return result{}, fmt.Errorf("%s on %s: %d socket errors, %d non-2xx answers", t.sc.name, t.srv.name, w.sockErrs, w.non2xx)
+	}
+	res := result{rps: w.rps, p50: w.p50, p99: w.p99, elapsed: w.elapsed}
+	if w.requests > 0 {
+		res.cpuPerReq = (after.cpu - before.cpu) / time.Duration(w.requests)
+	}
+	return res, nil
+}
+
+// startServer starts a server pinned to the server core on a free port;
+// "{addr}" and "{port}" in args are replaced by its address and port.
+func (r *run) startServer(ctx context.Context, name, bin string, args ...string) (*server, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	argv := []string{bin}
+	for _, a := range args {
+		a = strings.ReplaceAll(a, "{addr}", "127.0.0.1:"+strconv.Itoa(port))
+		argv = append(argv, strings.ReplaceAll(a, "{port}", strconv.Itoa(port)))
+	}
+	logPath := filepath.Join(r.dir, strings.NewReplacer(" ", "-", "/", "-").Replace(name)+".log")
+	p, err := startProcess(name, r.cfg.ServerCPU, logPath, argv...)
+	if err != nil {
+		return nil, err
+	}
+	return &server{name: name, port: port, proc: p}, nil
+}
+
+// startNginx starts nginx with one worker serving www, pinned to the
+// server core.
+func (r *run) startNginx(ctx context.Context, www string) (*server, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	prefix := filepath.Join(r.dir, "nginx")
+	conf, err := writeNginxConf(prefix, www, port)
+	if err != nil {
+		return nil, err
+	}
+	p, err := startProcess(srvNginx, r.cfg.ServerCPU, filepath.Join(r.dir, "nginx.log"),
+		r.bin["nginx"], "-p", prefix, "-e", filepath.Join(prefix, "error.log"), "-c", conf)
+	if err != nil {
+		return nil, err
+	}
+	return &server{name: srvNginx, port: port, proc: p}, nil
+}
+
+// writeNginxConf writes a configuration for one worker serving www on
+// 127.0.0.1:port, with gzip_static, no access log and every temporary
+// path under prefix.
+func writeNginxConf(prefix, www string, port int) (string, error) {
+	if err := os.MkdirAll(prefix, 0o755); err != nil {
+		return "", err
+	}
+	conf := fmt.Sprintf(`daemon off;
+worker_processes 1;
+pid %[1]s/nginx.pid;
+error_log %[1]s/error.log warn;
+events { worker_connections 1024; }
+http {
+	access_log off;
+	client_body_temp_path %[1]s/client_body;
+	proxy_temp_path %[1]s/proxy;
+	fastcgi_temp_path %[1]s/fastcgi;
+	uwsgi_temp_path %[1]s/uwsgi;
+	scgi_temp_path %[1]s/scgi;
+	keepalive_requests 10000000;
+	sendfile on;
+	tcp_nopush on;
+	types { application/json json; }
+	default_type "text/html; charset=utf-8";
+	server {
+		listen 127.0.0.1:%[3]d;
+		root %[2]s;
+		location / { gzip_static on; }
+	}
+}
+`, prefix, www, port)
+	path := filepath.Join(prefix, fmt.Sprintf("nginx-%d.conf", port))
+	return path, os.WriteFile(path, []byte(conf), 0o644)
+}
+
+// waitReady waits until the server answers anything on path.
+func waitReady(ctx context.Context, s *server, path string) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	for {
+		if done, err := s.proc.exited(); done {
+			return fmt.Errorf("%s exited at start: %v (see its log)", s.name, err)
+		}
+		req, _ := http.NewRequestWithContext(ctx, "GET", s.url(path), nil)
+		res, err := http.DefaultClient.Do(req)
+		if err == nil {
+			io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			return nil
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("%s did not start: %w", s.name, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// answer is what httpstatus answered a scenario's request.
+type answer struct {
+	status      int
+	contentType string
+	encoding    string
+	etag        string
+	data        []byte
+}
+
+func (a *answer) body() []byte {
+	if a == nil {
+		return nil
+	}
+	return a.data
+}
+
+// fetch sends one request with the scenario's headers, as wrk will, and
+// keeps the answer undecoded.
+func fetch(ctx context.Context, url string, headers []string) (*answer, error) {
+	req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range headers {
+		k, v, _ := strings.Cut(h, ":")
+		req.Header.Set(k, strings.TrimSpace(v))
+	}
+	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	defer client.CloseIdleConnections()
+	res, err := client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	data, err := io.ReadAll(res.Body)
+	if err != nil {
+		return nil, err
+	}
+	return &answer{
+		status:      res.StatusCode,
+		contentType: res.Header.Get("Content-Type"),
+		encoding:    res.Header.Get("Content-Encoding"),
+		etag:        res.Header.Get("ETag"),
+		data:        data,
+	}, nil
+}
+
+// writeBare writes the bare server's manifest and bodies: one route per
+// bare path, with the gzip form next to the plain one.
+func writeBare(dir string, answers map[string]*answer) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	routes := map[string]*Route{}
+	var order []string
+	for i, sc := range scenarios {
+		a := answers[sc.name]
+		if a == nil {
+			continue
+		}
+		rt := routes[sc.barePath]
+		if rt == nil {
+			rt = &Route{Path: sc.barePath, Status: a.status, ContentType: a.contentType}
+			routes[sc.barePath] = rt
+			order = append(order, sc.barePath)
+		}
+		file := fmt.Sprintf("body-%d", i)
+		if err := os.WriteFile(filepath.Join(dir, file), a.data, 0o644); err != nil {
+			return err
+		}
+		if sc.gzip {
+			rt.Gzip, rt.GzipETag = file, a.etag
+		} else {
+			rt.Body, rt.ETag = file, a.etag
+		}
+	}
+	var list []Route
+	for _, p := range order {
+		if routes[p].Body == "" {
+			return fmt.Errorf("bare route %s has a gzip form and no plain one", p)
+		}
+		list = append(list, *routes[p])
+	}
+	data, err := json.MarshalIndent(list, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, ManifestName), data, 0o644)
+}
+
+// writeWWW writes the files nginx serves: the doc page and its .gz.
+func writeWWW(www string, answers map[string]*answer) error {
+	if err := os.MkdirAll(www, 0o755); err != nil {
+		return err
+	}
+	for _, sc := range scenarios {
+		a := answers[sc.name]
+		if !sc.nginx || a == nil {
+			continue
+		}
+		name := filepath.Join(www, strings.TrimPrefix(sc.barePath, "/"))
+		if sc.gzip {
+			name += ".gz"
+		}
+		if err := os.WriteFile(name, a.data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,414 @@
+package export_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/andybalholm/brotli"
+
+	"github.com/httpstatus/httpstatus/content"
+	"github.com/httpstatus/httpstatus/internal/catalog"
+	"github.com/httpstatus/httpstatus/internal/export"
+	"github.com/httpstatus/httpstatus/internal/render"
+	"github.com/httpstatus/httpstatus/internal/server"
+	"github.com/httpstatus/httpstatus/web"
+)
+
+const (
+	base    = "https://status.example.org"
+	browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+)
+
+var (
+	once   sync.Once
+	shared *render.Renderer
+)
+
+func newRenderer(t testing.TB) *render.Renderer {
+	t.Helper()
+	once.Do(func() {
+		cat, err := catalog.Load(content.FS())
+		if err != nil {
+			t.Fatalf("catalog.Load: %v", err)
+		}
+		shared, err = render.New(cat, web.FS())
+		if err != nil {
+			t.Fatalf("render.New: %v", err)
+		}
+	})
+	if shared == nil {
+		t.Fatal("renderer setup failed")
+	}
+	return shared
+}
+
+// exportTo exports into a fresh directory and returns it.
+func exportTo(t *testing.T, rnd *render.Renderer) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "site")
+	if _, err := export.Export(context.Background(), dir, rnd, export.Options{BaseURL: base}); err != nil {
+		t.Fatalf("Export: %v", err)
+	}
+	return dir
+}
+
+// exportResult is an export made once and read by several tests (an
+// export writes some 4,600 files): its tree, Stats and Progress calls.
+type exportResult struct {
+	once        sync.Once
+	err         error
+	files       map[string][]byte
+	modes       map[string]fs.FileMode
+	stats       export.Stats
+	calls, last int
+	total       int
+	order       bool // every Progress call counted up by one
+}
+
+var sharedExport exportResult
+
+func exported(t *testing.T) *exportResult {
+	t.Helper()
+	rnd := newRenderer(t)
+	x := &sharedExport
+	x.once.Do(func() {
+		dir, err := os.MkdirTemp("", "export-test-")
+		if err != nil {
+			x.err = err
+			return
+		}
+		defer os.RemoveAll(dir)
+		// The parents of the target are missing: Export makes them.
+		site := filepath.Join(dir, "a", "b", "site")
+		x.order = true
+		x.stats, x.err = export.Export(context.Background(), site, rnd, export.Options{
+			BaseURL: base,
+			Workers: 3,
+			Progress: func(done, total int) {
+				x.order = x.order && done == x.last+1
+				x.calls++
+				x.last, x.total = done, total
+			},
+		})
+		if x.err == nil {
+			x.files, x.modes = readTree(t, site)
+		}
+	})
+	if x.err != nil {
+		t.Fatalf("Export: %v", x.err)
+	}
+	return x
+}
+
+// readTree returns every file under dir by its slash path, and the mode of
+// each file and directory.
+func readTree(t *testing.T, dir string) (files map[string][]byte, modes map[string]fs.FileMode) {
+	t.Helper()
+	files, modes = map[string][]byte{}, map[string]fs.FileMode{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		modes[filepath.ToSlash(rel)] = info.Mode()
+		if !d.IsDir() {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			files[filepath.ToSlash(rel)] = b
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("walk %s: %v", dir, err)
+	}
+	return files, modes
+}
+
+func TestPageFile(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		p    render.Page
+		want string
+	}{
+		{render.Page{Kind: render.KindHome, Format: render.HTML}, "index.html"},
+		{render.Page{Kind: render.KindHome, Format: render.JSON, Explicit: true}, "index.json"},
+		{render.Page{Kind: render.KindClass, Class: "5xx", Format: render.HTML}, "5xx.html"},
+		{render.Page{Kind: render.KindClass, Class: "5xx", Format: render.Text, Explicit: true}, "5xx.txt"},
+		{render.Page{Kind: render.KindCode, Code: 503, Format: render.HTML}, "503.html"},
+		{render.Page{Kind: render.KindCode, Code: 503, Format: render.JSON, Explicit: true}, "503.json"},
+		{render.Page{Kind: render.KindCode, Code: 404, Format: render.HTML}, "404/index.html"},
+		{render.Page{Kind: render.KindCode, Code: 404, Format: render.Text, Explicit: true}, "404.txt"},
+		{render.Page{Kind: render.KindCodes, Format: render.JSON, Explicit: true}, "codes.json"},
+	}
+	for _, tt := range tests {
+		if got := export.PageFile(tt.p); got != tt.want {
+			t.Errorf("PageFile(%+v) = %q, want %q", tt.p, got, tt.want)
+		}
+	}
+}
+
+// TestTree checks that the export holds every page, asset and special
+// file, each with the renderer's bytes, and a .gz and .br copy that decode
+// to those bytes.
+func TestTree(t *testing.T) {
+	t.Parallel()
+	rnd := newRenderer(t)
+	x := exported(t)
+	files, modes := x.files, x.modes
+	want := map[string][]byte{}
+	for _, p := range rnd.Pages() {
+		b, err := rnd.Render(p)
+		if err != nil {
+			t.Fatalf("Render(%v): %v", p, err)
+		}
+		want[export.PageFile(p)] = b
+	}
+	for _, a := range rnd.Assets() {
+		want[strings.TrimPrefix(a.Path, "/")] = a.Body
+	}
+	nf, err := rnd.NotFound("/", render.HTML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want[export.NotFoundFile] = nf
+	want["sitemap.xml"] = rnd.Sitemap(base)
+	want["robots.txt"] = rnd.Robots(base)
+	if _, ok := files[export.MarkerFile]; !ok {
+		t.Errorf("no %s", export.MarkerFile)
+	}
+	if len(want) < 1500 {
+		t.Fatalf("only %d source files expected; the renderer lists too few pages", len(want))
+	}
+	compressed := 0
+	for name, body := range want {
+		got, ok := files[name]
+		if !ok {
+			t.Errorf("%s: missing", name)
+			continue
+		}
+		if !bytes.Equal(got, body) {
+			t.Errorf("%s: %d bytes differ from the renderer's %d", name, len(got), len(body))
+		}
+		if gz, ok := files[name+".gz"]; ok {
+			zr, err := gzip.NewReader(bytes.NewReader(gz))
+			if err != nil {
+				t.Errorf("%s.gz: %v", name, err)
+				continue
+			}
+			if plain, err := io.ReadAll(zr); err != nil || !bytes.Equal(plain, body) {
+				t.Errorf("%s.gz does not decode to %s (err %v)", name, name, err)
+			}
+			compressed++
+		} else if len(body) > 200 {
+			t.Errorf("%s (%d bytes) has no .gz copy", name, len(body))
+		}
+		if br, ok := files[name+".br"]; ok {
+			if plain, err := io.ReadAll(brotli.NewReader(bytes.NewReader(br))); err != nil || !bytes.Equal(plain, body) {
+				t.Errorf("%s.br does not decode to %s (err %v)", name, name, err)
+			}
+		} else if len(body) > 200 {
+			t.Errorf("%s (%d bytes) has no .br copy", name, len(body))
+		}
+	}
+	for name := range files {
+		src := strings.TrimSuffix(strings.TrimSuffix(name, ".gz"), ".br")
+		if _, ok := want[src]; !ok && name != export.MarkerFile {
+			t.Errorf("%s: unexpected file", name)
+		}
+	}
+	for name, mode := range modes {
+		if want := fs.FileMode(0o644); mode.IsRegular() && mode.Perm() != want {
+			t.Errorf("%s: mode %v, want %v", name, mode.Perm(), want)
+		}
+		if want := fs.ModeDir | 0o755; mode.IsDir() && mode != want {
+			t.Errorf("%s/: mode %v, want %v", name, mode, want)
+		}
+	}
+	t.Logf("%d files, %d sources, %d with compressed copies", len(files), len(want), compressed)
+}
+
+// fileURL returns the URL path a file of the export answers, and the
+// Content-Encoding it is sent with; ok is false for files that no URL
+// names directly.
+func fileURL(name string) (path, enc string, ok bool) {
+	switch {
+	case strings.HasSuffix(name, ".gz"):
+		name, enc = strings.TrimSuffix(name, ".gz"), "gzip"
+	case strings.HasSuffix(name, ".br"):
+		name, enc = strings.TrimSuffix(name, ".br"), "br"
+	}
+	switch {
+	case name == export.MarkerFile || name == export.NotFoundFile:
+		return "", "", false
+	case name == "index.html":
+		return "/", enc, true
+	case name == "404/index.html":
+		return "/404", enc, true
+	case strings.HasSuffix(name, ".html") && !strings.HasPrefix(name, "static/"):
+		return "/" + strings.TrimSuffix(name, ".html"), enc, true
+	}
+	return "/" + name, enc, true
+}
+
+// sampled reports whether TestServerParity compares a file: every file but
+// the code pages, of which it takes one number in 25 and a few others. The
+// server renders and compresses a page on its first request, which is slow
+// under the race detector; TestNginxParityIntegration compares every URL.
+func sampled(name string) bool {
+	num, _, _ := strings.Cut(strings.TrimPrefix(name, "404/"), ".")
+	if strings.HasPrefix(name, "404/") {
+		num = "404"
+	}
+	code, err := strconv.Atoi(num)
+	if err != nil {
+		return true
+	}
+	return code%25 == 0 || code == 404 || code == 418 || code == 503 || code == 999
+}
+
+// TestServerParity asks the server for the URL of files of the export,
+// plain, gzip and brotli, and compares the bytes.
+func TestServerParity(t *testing.T) {
+	t.Parallel()
+	rnd := newRenderer(t)
+	files := exported(t).files
+	srv := server.New(rnd, server.Options{Logger: slog.New(slog.DiscardHandler), BaseURL: base})
+	names := make([]string, 0, len(files))
+	for name := range files {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	checked := 0
+	for _, name := range names {
+		path, enc, ok := fileURL(name)
+		if !ok || !sampled(name) {
+			continue
+		}
+		req := httptest.NewRequest("GET", path, nil)
+		req.Header.Set("Accept", browser)
+		if enc != "" {
+			req.Header.Set("Accept-Encoding", enc)
+		}
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		if rec.Code != 200 || rec.Header().Get("Content-Encoding") != enc {
+			t.Errorf("GET %s (Accept-Encoding %q) for %s: %d, Content-Encoding %q", path, enc, name, rec.Code, rec.Header().Get("Content-Encoding"))
+			continue
+		}
+		if !bytes.Equal(rec.Body.Bytes(), files[name]) {
+			t.Errorf("GET %s (Accept-Encoding %q): %d bytes differ from %s (%d bytes)", path, enc, rec.Body.Len(), name, len(files[name]))
+		}
+		checked++
+	}
+	for _, path := range []string{"/nothing", "/600", "/503.xml", "/" + export.MarkerFile} {
+		req := httptest.NewRequest("GET", path, nil)
+		req.Header.Set("Accept", browser)
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		if rec.Code != 404 || !bytes.Equal(rec.Body.Bytes(), files[export.NotFoundFile]) {
+			t.Errorf("GET %s: %d and a body other than %s", path, rec.Code, export.NotFoundFile)
+		}
+	}
+	if checked < 250 {
+		t.Errorf("only %d files compared", checked)
+	}
+	t.Logf("compared %d files with the server", checked)
+}
+
+// siblings lists the names in dir's parent, to find temporary directories
+// left behind.
+func siblings(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(filepath.Dir(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+func TestTargets(t *testing.T) {
+	t.Parallel()
+	rnd := newRenderer(t)
+	ctx := context.Background()
+	opts := export.Options{BaseURL: base}
+
+	t.Run("non-empty directory", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "site")
+		os.Mkdir(dir, 0o755)
+		mine := filepath.Join(dir, "notes.txt")
+		os.WriteFile(mine, []byte("mine"), 0o644)
+		_, err := export.Export(ctx, dir, rnd, opts)
+		if !errors.Is(err, export.ErrNotEmpty) {
+			t.Fatalf("Export into a non-empty directory: %v, want ErrNotEmpty", err)
+		}
+		if b, err := os.ReadFile(mine); err != nil || string(b) != "mine" {
+			t.Errorf("the refused export touched %s: %q, %v", mine, b, err)
+		}
+		if got := siblings(t, dir); len(got) != 1 {
+			t.Errorf("left behind: %v", got)
+		}
+	})
+
+	t.Run("a file", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "site")
+		os.WriteFile(dir, []byte("x"), 0o644)
+		if _, err := export.Export(ctx, dir, rnd, opts); err == nil || !strings.Contains(err.Error(), "not a directory") {
+			t.Errorf("Export onto a file: %v, want a not-a-directory error", err)
+		}
+	})
+
+	t.Run("cancelled", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "site")
+		ctx, cancel := context.WithCancel(ctx)
+		opts := opts
+		opts.Progress = func(done, total int) {
+			if done == 20 {
+				cancel()
+			}
+		}
+		if _, err := export.Export(ctx, dir, rnd, opts); !errors.Is(err, context.Canceled) {
+			t.Errorf("cancelled Export: %v, want context.Canceled", err)
+		}
+		if got := siblings(t, dir); len(got) != 0 {
+			t.Errorf("a cancelled export left %v", got)
+		}
+	})
+}
+
+func TestStatsAndProgress(t *testing.T) {
+	t.Parallel()
+	x := exported(t)
+	var bytes int64
+	for _, b := range x.files {
+		bytes += int64(len(b))
+	}
+	if x.stats.Files != len(x.files) || x.stats.Bytes != bytes {
+		t.Errorf("Stats = %+v, want %d files, %d bytes", x.stats, len(x.files), bytes)
+	}
+	if !x.order || x.calls != x.total || x.last != x.total || x.total == 0 {
+		t.Errorf("Progress called %d times, last (%d, %d), in order %v", x.calls, x.last, x.total, x.order)
+	}
+}

@@ -1,0 +1,43 @@
+package server_test
+
+import (
+	"testing"
+)
+
+// TestAllocBudget holds the hot paths to an allocation budget, through
+// the whole handler: middleware, router, negotiation, page cache.
+// Allocation counts, unlike times, are the same on every machine, so a
+// change that makes serving a cached page allocate fails here. The page
+// handler itself allocates nothing; what the budget allows is the
+// middleware's status recorder and the router's path-value match.
+func TestAllocBudget(t *testing.T) {
+	s := newServer(t)
+	budget := map[string]float64{
+		"doc page":        2,
+		"doc page gzip":   2,
+		"doc page 304":    2,
+		"negotiated json": 2,
+		"negotiated text": 2,
+		"json extension":  2,
+		"class page":      2,
+		"home":            1, // "/" has no path value to match
+	}
+	for _, p := range hotPaths {
+		max, ok := budget[p.name]
+		if !ok {
+			continue // search renders per request: timed, not budgeted
+		}
+		req, w := p.request(), newDiscardWriter()
+		s.ServeHTTP(w, req) // the first request renders and caches
+		if p.wantStatus != 0 && w.status != p.wantStatus {
+			t.Fatalf("%s %s: status %d, want %d", p.method, p.target, w.status, p.wantStatus)
+		}
+		got := testing.AllocsPerRun(200, func() {
+			w.reset()
+			s.ServeHTTP(w, req)
+		})
+		if got > max {
+			t.Errorf("%s (%s %s): %.0f allocations per request, budget %.0f", p.name, p.method, p.target, got, max)
+		}
+	}
+}

@@ -1,0 +1,172 @@
+//go:build unix
+
+package server_test
+
+import (
+	"io"
+	"maps"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/httpstatus/httpstatus/internal/bench"
+)
+
+// BenchmarkHTTP1 serves requests through net/http's own server, over a
+// connection held in memory: the whole cost of a request in the process
+// (parsing it, routing, the handler, writing the header block and the
+// body), without the kernel's. Each scenario runs httpstatus, the bare
+// handler of "make bench" serving the bytes httpstatus answered, and the
+// bare handler sending httpstatus's whole header block too: the cpu-ns/op
+// figures give the ratio the speed goals are stated in, far more steadily
+// than a load test on a busy machine, and tell what the headers cost from
+// what httpstatus's own code costs.
+func BenchmarkHTTP1(b *testing.B) {
+	s := newServer(b)
+	for _, p := range hotPaths {
+		switch p.name {
+		case "doc page", "doc page gzip", "negotiated json", "status 503":
+		default:
+			continue
+		}
+		req := p.request()
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		res := rec.Result()
+		body, _ := io.ReadAll(res.Body)
+		rt := bench.Route{Status: res.StatusCode, ContentType: res.Header.Get("Content-Type"), ETag: res.Header.Get("ETag")}
+		var plain, gz []byte = body, nil
+		if res.Header.Get("Content-Encoding") == "gzip" {
+			plain, gz = []byte("unused"), body
+			rt.GzipETag = rt.ETag
+		}
+		bare := bench.BareHandler(rt, plain, gz)
+		rt.Headers = otherHeaders(res.Header)
+		same := bench.BareHandler(rt, plain, gz)
+		wire := wireRequest(req)
+		b.Run(p.name+"/httpstatus", func(b *testing.B) { serveInMemory(b, s, wire) })
+		b.Run(p.name+"/bare", func(b *testing.B) { serveInMemory(b, bare, wire) })
+		b.Run(p.name+"/bare-same-headers", func(b *testing.B) { serveInMemory(b, same, wire) })
+	}
+}
+
+// otherHeaders lists the headers of a response that the bare handler
+// does not set itself, sorted.
+func otherHeaders(h http.Header) [][2]string {
+	var out [][2]string
+	for _, k := range slices.Sorted(maps.Keys(h)) {
+		switch k {
+		case "Content-Type", "Content-Length", "Etag", "Content-Encoding", "Date":
+			continue
+		}
+		for _, v := range h[k] {
+			out = append(out, [2]string{k, v})
+		}
+	}
+	return out
+}
+
+// wireRequest is req as a client sends it on a keep-alive connection.
+func wireRequest(req *http.Request) []byte {
+	out := []byte(req.Method + " " + req.URL.RequestURI() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: bench\r\n")
+	for k, vs := range req.Header {
+		for _, v := range vs {
+			out = append(out, k+": "+v+"\r\n"...)
+		}
+	}
+	return append(out, "\r\n"...)
+}
+
+// serveInMemory serves b.N copies of req with an http.Server on one
+// in-memory connection, and reports the process's CPU time per request.
+func serveInMemory(b *testing.B, h http.Handler, req []byte) {
+	ln := &memListener{conns: make(chan net.Conn, 1), closed: make(chan struct{})}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: time.Minute}
+	go srv.Serve(ln)
+	defer srv.Close()
+	c := &memConn{req: req, left: b.N, off: len(req), done: make(chan struct{})}
+	b.ReportAllocs()
+	var before, after syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &before)
+	b.ResetTimer()
+	ln.conns <- c
+	<-c.done
+	b.StopTimer()
+	syscall.Getrusage(syscall.RUSAGE_SELF, &after)
+	cpu := after.Utime.Nano() + after.Stime.Nano() - before.Utime.Nano() - before.Stime.Nano()
+	b.ReportMetric(float64(cpu)/float64(b.N), "cpu-ns/op")
+}
+
+// memConn is a client connection in memory: reading it gives the same
+// request left more times, then EOF; what the server writes is counted.
+type memConn struct {
+	req       []byte
+	left, off int
+	wrote     int64
+	done      chan struct{}
+	once      sync.Once
+}
+
+func (c *memConn) Read(p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		if c.off == len(c.req) {
+			if c.left == 0 {
+				break
+			}
+			c.left--
+			c.off = 0
+		}
+		k := copy(p[n:], c.req[c.off:])
+		c.off += k
+		n += k
+	}
+	if n == 0 {
+		return 0, io.EOF
+	}
+	return n, nil
+}
+
+func (c *memConn) Write(p []byte) (int, error) {
+	c.wrote += int64(len(p))
+	return len(p), nil
+}
+
+func (c *memConn) Close() error {
+	c.once.Do(func() { close(c.done) })
+	return nil
+}
+
+func (c *memConn) LocalAddr() net.Addr              { return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 80} }
+func (c *memConn) RemoteAddr() net.Addr             { return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 40000} }
+func (c *memConn) SetDeadline(time.Time) error      { return nil }
+func (c *memConn) SetReadDeadline(time.Time) error  { return nil }
+func (c *memConn) SetWriteDeadline(time.Time) error { return nil }
+
+// memListener hands the server the connections sent on conns.
+type memListener struct {
+	conns  chan net.Conn
+	closed chan struct{}
+	once   sync.Once
+}
+
+func (l *memListener) Accept() (net.Conn, error) {
+	select {
+	case c := <-l.conns:
+		return c, nil
+	case <-l.closed:
+		return nil, net.ErrClosed
+	}
+}
+
+func (l *memListener) Close() error {
+	l.once.Do(func() { close(l.closed) })
+	return nil
+}
+
+func (l *memListener) Addr() net.Addr { return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 80} }

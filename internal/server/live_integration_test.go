@@ -1,0 +1,265 @@
+//go:build integration
+
+package server
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"path"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// startLive serves the whole site on a real loopback listener with the
+// timeouts "httpstatus serve" uses, and returns its address.
+func startLive(t *testing.T, opts Options) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := &http.Server{
+		Handler:           newTestServer(t, opts),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+	}
+	go hs.Serve(ln)
+	t.Cleanup(func() { hs.Close() })
+	return ln.Addr().String()
+}
+
+// TestIntegrationLiveWalk walks every code from 100 to 599, and the
+// documented ones beyond, on the wire: GET in each body format, HEAD,
+// POST with a body, and HTTP/1.0, checking the interim and final
+// statuses, the catalog's headers and the body rules.
+func TestIntegrationLiveWalk(t *testing.T) {
+	cat := testRenderer(t).Catalog()
+	addr := startLive(t, Options{})
+	codes := []int{}
+	for c := 100; c <= 599; c++ {
+		codes = append(codes, c)
+	}
+	for _, k := range cat.Codes() {
+		if k.Code > 599 {
+			codes = append(codes, k.Code)
+		}
+	}
+	type variant struct {
+		proto, method, accept, body string
+	}
+	variants := []variant{
+		{"HTTP/1.1", "GET", "", ""},
+		{"HTTP/1.1", "GET", "application/json", ""},
+		{"HTTP/1.1", "GET", "application/problem+json", ""},
+		{"HTTP/1.1", "HEAD", "", ""},
+		{"HTTP/1.1", "POST", "text/plain", "hello"},
+		{"HTTP/1.0", "GET", "", ""},
+	}
+	requests := 0
+	for _, code := range codes {
+		w := wantFor(cat, code)
+		for _, v := range variants {
+			hdr := http.Header{}
+			if v.accept != "" {
+				hdr.Set("Accept", v.accept)
+			}
+			target := "/status/" + strconv.Itoa(code)
+			x := rawExchange(t, addr, v.proto, v.method, target, hdr, v.body)
+			requests++
+			where := fmt.Sprintf("%s %s %s", v.proto, v.method, target)
+			want := []int{w.status}
+			if w.interim && v.proto == "HTTP/1.1" {
+				want = []int{code, w.status}
+			}
+			if code == 101 && v.proto == "HTTP/1.0" {
+				want = []int{200}
+			}
+			if fmt.Sprint(x.statuses) != fmt.Sprint(want) {
+				t.Errorf("%s: statuses on the wire %v, want %v", where, x.statuses, want)
+				continue
+			}
+			if len(x.statuses) == 2 {
+				for name, val := range w.headers {
+					if got := x.headers[0].Get(name); got != val {
+						t.Errorf("%s: interim %s = %q, want %q", where, name, got, val)
+					}
+				}
+				if x.headers[0].Get("Content-Length") != "" || x.headers[0].Get("Content-Type") != "" {
+					t.Errorf("%s: the interim response carries %v", where, x.headers[0])
+				}
+			}
+			if code == 101 && v.proto == "HTTP/1.0" {
+				if !strings.Contains(string(x.body), "not sent") {
+					t.Errorf("%s: body %q does not say the 101 was not sent", where, x.body)
+				}
+				continue
+			}
+			accept := v.accept
+			if v.proto == "HTTP/1.0" && w.interim {
+				if !strings.Contains(string(x.body), "not sent") {
+					t.Errorf("%s: body %q does not say the interim response was not sent", where, x.body)
+				}
+				continue
+			}
+			checkFinal(t, cat, code, v.method, accept, x.final, x.body)
+			if code == 101 && !x.closed {
+				t.Errorf("%s: connection left open after 101", where)
+			}
+			if v.proto == "HTTP/1.1" && code != 101 && x.closed {
+				t.Errorf("%s: connection closed, want keep-alive", where)
+			}
+		}
+	}
+	t.Logf("%d codes, %d exchanges on the wire", len(codes), requests)
+}
+
+// TestIntegrationLiveRandomLists checks httpbin-style lists over many
+// requests through a real listener: uniform and weighted shares within
+// 6 standard deviations, and only listed codes.
+func TestIntegrationLiveRandomLists(t *testing.T) {
+	addr := startLive(t, Options{})
+	client := &http.Client{Timeout: 10 * time.Second}
+	const n = 3000
+	for _, tt := range []struct {
+		list  string
+		codes map[int]float64 // expected share of each code
+	}{
+		{"200,500", map[int]float64{200: 0.5, 500: 0.5}},
+		{"200:3,500:1", map[int]float64{200: 0.75, 500: 0.25}},
+		{"201,202,203,204", map[int]float64{201: 0.25, 202: 0.25, 203: 0.25, 204: 0.25}},
+		{"418:0.9,503:0.1", map[int]float64{418: 0.9, 503: 0.1}},
+	} {
+		counts := map[int]int{}
+		for range n {
+			res, err := client.Get("http://" + addr + "/status/" + tt.list)
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			counts[res.StatusCode]++
+		}
+		for code, c := range counts {
+			p, ok := tt.codes[code]
+			if !ok {
+				t.Errorf("/status/%s answered %d, not in the list", tt.list, code)
+				continue
+			}
+			sd := math.Sqrt(p * (1 - p) / n)
+			if got := float64(c) / n; got < p-6*sd || got > p+6*sd {
+				t.Errorf("/status/%s: %d share %.3f, want %.3f ± %.3f", tt.list, code, got, p, 6*sd)
+			}
+		}
+		t.Logf("/status/%s over %d requests: %v", tt.list, n, counts)
+	}
+}
+
+// TestIntegrationLiveRandomInputs throws a few hundred random paths,
+// queries and requested headers from a seeded generator at a real
+// listener: every answer is a status the path asked for or a 400, never
+// a 5xx the client did not ask for, and the server still answers after.
+func TestIntegrationLiveRandomInputs(t *testing.T) {
+	addr := startLive(t, Options{MaxSleep: 20 * time.Millisecond})
+	l, _ := newTestLive(t, 0, 0, rand.Uint64N) // for allowed and rangeHint only
+	r := rand.New(rand.NewPCG(2026, 5))
+	alphabet := "0123456789:,.;-+ xX%/?&=\x00\xff"
+	randStr := func(max int) string {
+		var b strings.Builder
+		for range r.IntN(max + 1) {
+			if r.IntN(3) == 0 {
+				b.WriteByte(alphabet[r.IntN(len(alphabet))])
+			} else {
+				b.WriteByte(byte('0' + r.IntN(10)))
+			}
+		}
+		return b.String()
+	}
+	headerNames := []string{"Retry-After", "Cache-Control", "Set-Cookie", "Location", "Link", "X-Foo", "Content-Type", "Vary"}
+	const n = 400
+	counts := map[int]int{}
+	// Half the lists are well formed (random codes and weights), the rest
+	// random bytes; either may then have a byte changed.
+	validList := func() string {
+		var parts []string
+		for range 1 + r.IntN(5) {
+			p := strconv.Itoa(100 + r.IntN(500))
+			if r.IntN(2) == 0 {
+				p += ":" + strconv.Itoa(r.IntN(5))
+			}
+			parts = append(parts, p)
+		}
+		return strings.Join(parts, ",")
+	}
+	for i := range n {
+		codes := randStr(16)
+		if r.IntN(2) == 0 {
+			codes = validList()
+		}
+		if b := []byte(codes); len(b) > 0 && r.IntN(4) == 0 {
+			b[r.IntN(len(b))] = alphabet[r.IntN(len(alphabet))]
+			codes = string(b)
+		}
+		q := url.Values{}
+		switch r.IntN(4) {
+		case 0:
+			q.Set("sleep", strconv.Itoa(r.IntN(40)))
+		case 1:
+			q.Set("sleep", randStr(6))
+		case 2:
+			q.Set(randStr(3), randStr(3))
+		}
+		hdr := http.Header{}
+		if r.IntN(3) == 0 {
+			hdr.Set(ResponseHeaderPrefix+headerNames[r.IntN(len(headerNames))], strings.Map(func(c rune) rune {
+				if c < 0x20 || c > 0x7e {
+					return 'x'
+				}
+				return c
+			}, randStr(10)))
+		}
+		method := []string{"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"}[i%7]
+		target := "/status/" + url.PathEscape(codes)
+		if enc := q.Encode(); enc != "" {
+			target += "?" + enc
+		}
+		x := rawExchange(t, addr, "HTTP/1.1", method, target, hdr, "")
+		status := x.final.StatusCode
+		counts[status]++
+		if p := "/status/" + codes; status == http.StatusMovedPermanently && path.Clean(p) != p {
+			continue // net/http's ServeMux redirects to the clean path
+		}
+		if status == http.StatusBadRequest {
+			if method != "HEAD" && (strings.Count(string(x.body), "\n") != 1 || len(x.body) > 300) {
+				t.Errorf("%s %s: 400 body %q is not one short line", method, target, x.body)
+			}
+			continue
+		}
+		choices, err := parseChoices(codes, l.allowed, l.hint)
+		if err != nil {
+			t.Errorf("%s %s: %d, but the codes do not parse (%v)", method, target, status, err)
+			continue
+		}
+		ok := false
+		for _, c := range choices {
+			ok = ok || c.code == status || (c.code < 200 && status == 200)
+		}
+		if !ok {
+			t.Errorf("%s %s: %d, not one of %v", method, target, status, choices)
+		}
+	}
+	res, err := http.Get("http://" + addr + "/healthz")
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("after the random inputs, /healthz: %v %v", res, err)
+	}
+	res.Body.Close()
+	t.Logf("%d random requests: statuses %v", n, counts)
+}

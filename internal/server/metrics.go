@@ -1,0 +1,145 @@
+package server
+
+import (
+	"net/http"
+	"runtime"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// The metrics, in a registry of each Server's own (no global state):
+//
+//	httpstatus_http_requests_total{route,code}         counter
+//	httpstatus_http_request_duration_seconds{route}    histogram
+//	httpstatus_http_requests_in_flight                 gauge
+//	httpstatus_build_info{version,goversion}           gauge, always 1
+//	go_*, process_*                                    the Go runtime and the process (RSS, CPU, fds)
+//
+// route is the ServeMux pattern that served the request ("GET /{page}",
+// "/status/{codes...}"), or "unmatched" for requests refused before
+// routing, never the raw path: the number of series stays bounded whatever
+// clients send. code is the final status, 100 to 999.
+
+// durationBuckets spans a cached page (tens of microseconds) to the
+// longest ?sleep of the live endpoint.
+var durationBuckets = []float64{
+	.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60,
+}
+
+// unmatched is the route label of a request no route pattern served.
+const unmatched = "unmatched"
+
+func routeLabel(pattern string) string {
+	if pattern == "" {
+		return unmatched
+	}
+	return pattern
+}
+
+type metrics struct {
+	reg      *prometheus.Registry
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+	inFlight prometheus.Gauge
+	http     http.Handler
+
+	mu     sync.RWMutex
+	routes map[string]*routeMetrics
+}
+
+// routeMetrics holds one route's metric children, resolved once, so that
+// counting a request allocates nothing and takes no lock but a read lock.
+type routeMetrics struct {
+	route    string
+	duration prometheus.Observer
+	codes    [1000]atomic.Pointer[prometheus.Counter]
+}
+
+func newMetrics(version string) *metrics {
+	m := &metrics{
+		reg: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "httpstatus_http_requests_total",
+			Help: "HTTP requests served, by route pattern and status code.",
+		}, []string{"route", "code"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "httpstatus_http_request_duration_seconds",
+			Help:    "Time from the request's arrival at the handler to the end of its response, by route pattern.",
+			Buckets: durationBuckets,
+		}, []string{"route"}),
+		inFlight: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "httpstatus_http_requests_in_flight",
+			Help: "HTTP requests being served now.",
+		}),
+		routes: map[string]*routeMetrics{},
+	}
+	if version == "" {
+		version = "(devel)"
+	}
+	build := prometheus.NewGauge(prometheus.GaugeOpts{
+		Name:        "httpstatus_build_info",
+		Help:        "Always 1; the labels name the build of httpstatus that is running.",
+		ConstLabels: prometheus.Labels{"version": version, "goversion": runtime.Version()},
+	})
+	build.Set(1)
+	m.reg.MustRegister(
+		m.requests, m.duration, m.inFlight, build,
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	m.http = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{
+		// A scrape still gets what could be gathered; failures are
+		// counted in promhttp_metric_handler_errors_total.
+		ErrorHandling: promhttp.ContinueOnError,
+		Registry:      m.reg,
+		// Scrapes are rare; more than a few at once is abuse.
+		MaxRequestsInFlight: 4,
+	})
+	return m
+}
+
+// route returns the metric children of a route pattern.
+func (m *metrics) route(pattern string) *routeMetrics {
+	m.mu.RLock()
+	rm := m.routes[pattern]
+	m.mu.RUnlock()
+	if rm != nil {
+		return rm
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if rm = m.routes[pattern]; rm == nil {
+		label := routeLabel(pattern)
+		rm = &routeMetrics{route: label, duration: m.duration.WithLabelValues(label)}
+		m.routes[pattern] = rm
+	}
+	return rm
+}
+
+// observe counts one request. Patterns come from the route table, so the
+// map stays small.
+func (m *metrics) observe(pattern string, status int, d time.Duration) {
+	rm := m.route(pattern)
+	rm.duration.Observe(d.Seconds())
+	if status < 100 || status > 999 {
+		return // net/http allows no such status
+	}
+	c := rm.codes[status].Load()
+	if c == nil {
+		cc := m.requests.WithLabelValues(rm.route, strconv.Itoa(status))
+		rm.codes[status].CompareAndSwap(nil, &cc)
+		c = rm.codes[status].Load()
+	}
+	(*c).Inc()
+}
+
+// Metrics returns the handler of the metrics in the Prometheus text
+// format, with the site's security headers, for serving on an address of
+// its own when Options.SeparateMetrics is set.
+func (s *Server) Metrics() http.Handler { return securityHeaders(s.metrics.http) }
