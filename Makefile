@@ -15,6 +15,9 @@
 # "go test ./..." stays fast and needs nothing but Go.
 
 GO ?= go
+# Use the toolchain line of go.mod (downloaded once through the module
+# proxy) even where the environment says GOTOOLCHAIN=local.
+export GOTOOLCHAIN := auto
 STATICCHECK_VERSION := v0.8.2
 GOVULNCHECK_VERSION := v1.9.0
 FUZZTIME ?= 5s

@@ -2,6 +2,10 @@ module github.com/httpstatus/httpstatus
 
 go 1.26.0
 
+// Build with the newest Go 1.26 patch release: go1.26.8 and earlier
+// have standard-library vulnerabilities that govulncheck reports.
+toolchain go1.26.11
+
 require go.yaml.in/yaml/v3 v3.0.6
 
 require github.com/yuin/goldmark v1.8.7

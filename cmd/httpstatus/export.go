@@ -76,7 +76,7 @@ func runExport(ctx context.Context, args []string, e env) error {
 		opts.Progress = func(done, total int) {
 			if now := time.Now(); done == total || now.Sub(last) >= 50*time.Millisecond {
 				last = now
-				fmt.Fprintf(e.stderr, "\rexporting: %d/%d files", done, total)
+				fmt.Fprintf(e.stderr, "\rexporting: %d/%d sources (each with its .gz and .br copies)", done, total)
 			}
 		}
 	}

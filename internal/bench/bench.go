@@ -89,14 +89,15 @@ type scenario struct {
 	gzip     bool     // the answer is gzip
 	nginx    bool     // nginx serves the same bytes from a file
 	httpbin  bool     // go-httpbin answers the same path
+	same     bool     // the bare server's twin with httpstatus's headers runs it
 }
 
 // The scenarios. The doc page is the bytes of /503 in HTML.
 var scenarios = []scenario{
-	{name: "doc page", path: "/503", headers: []string{"Accept: " + browserAccept}, barePath: "/503", status: 200, nginx: true},
-	{name: "doc page, gzip", path: "/503", headers: []string{"Accept: " + browserAccept, "Accept-Encoding: gzip"}, barePath: "/503", status: 200, gzip: true, nginx: true},
+	{name: "doc page", path: "/503", headers: []string{"Accept: " + browserAccept}, barePath: "/503", status: 200, nginx: true, same: true},
+	{name: "doc page, gzip", path: "/503", headers: []string{"Accept: " + browserAccept, "Accept-Encoding: gzip"}, barePath: "/503", status: 200, gzip: true, nginx: true, same: true},
 	{name: "JSON by Accept", path: "/503", headers: []string{"Accept: application/json"}, barePath: "/503.json", status: 200},
-	{name: "/status/503", path: "/status/503", barePath: "/status/503", status: 503, httpbin: true},
+	{name: "/status/503", path: "/status/503", barePath: "/status/503", status: 503, httpbin: true, same: true},
 	{name: "search", path: "/search?q=gateway+timeout", headers: []string{"Accept: " + browserAccept}, barePath: "/search", status: 200},
 }
 
@@ -104,6 +105,7 @@ var scenarios = []scenario{
 const (
 	srvHTTPStatus = "httpstatus"
 	srvBare       = "bare net/http"
+	srvBareSame   = "bare, same headers"
 	srvNginx      = "nginx"
 	srvHTTPBin    = "go-httpbin"
 )
@@ -143,6 +145,7 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 	if err := r.load(ctx, rep); err != nil {
 		return err
 	}
+	rep.cfg = r.cfg // the rounds as run (fitRounds)
 	if err := r.startup(ctx, rep); err != nil {
 		return err
 	}

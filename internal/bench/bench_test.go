@@ -3,7 +3,9 @@ package bench
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -160,7 +162,7 @@ func TestWriteBare(t *testing.T) {
 		"doc page, gzip": {status: 200, contentType: "text/html; charset=utf-8", encoding: "gzip", etag: `"g"`, data: []byte("gz")},
 		"/status/503":    {status: 503, contentType: "text/plain; charset=utf-8", data: []byte("503 Service Unavailable\n")},
 	}
-	if err := writeBare(dir, answers); err != nil {
+	if err := writeBare(dir, answers, false); err != nil {
 		t.Fatal(err)
 	}
 	data, err := os.ReadFile(filepath.Join(dir, ManifestName))
@@ -183,6 +185,20 @@ func TestWriteBare(t *testing.T) {
 	}
 	if st := routes[1]; st.Path != "/status/503" || st.Status != 503 || st.Gzip != "" {
 		t.Errorf("status route = %+v", st)
+	}
+	if doc.Headers != nil {
+		t.Errorf("bare route has headers %v", doc.Headers)
+	}
+}
+
+func TestOtherHeaders(t *testing.T) {
+	h := http.Header{
+		"Content-Type": {"text/html"}, "Content-Length": {"12"}, "Etag": {`"p"`}, "Date": {"now"},
+		"Vary": {"Accept, Accept-Encoding"}, "X-Frame-Options": {"DENY"}, "Cache-Control": {"public"},
+	}
+	got := fmt.Sprint(OtherHeaders(h))
+	if want := "[[Cache-Control public] [Vary Accept, Accept-Encoding] [X-Frame-Options DENY]]"; got != want {
+		t.Errorf("OtherHeaders = %s, want %s", got, want)
 	}
 }
 

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -57,8 +59,11 @@ func (r *run) load(ctx context.Context, rep *report) error {
 		}
 		answers[sc.name] = a
 	}
-	bareDir := filepath.Join(r.dir, "bare")
-	if err := writeBare(bareDir, answers); err != nil {
+	bareDir, sameDir := filepath.Join(r.dir, "bare"), filepath.Join(r.dir, "bare-same")
+	if err := writeBare(bareDir, answers, false); err != nil {
+		return err
+	}
+	if err := writeBare(sameDir, answers, true); err != nil {
 		return err
 	}
 	www := filepath.Join(r.dir, "www")
@@ -73,6 +78,11 @@ func (r *run) load(ctx context.Context, rep *report) error {
 		return err
 	}
 	defer bare.proc.stop()
+	same, err := r.startServer(ctx, srvBareSame, r.bin["bare"], "-addr", "{addr}", "-dir", sameDir)
+	if err != nil {
+		return err
+	}
+	defer same.proc.stop()
 	ngx, err := r.startNginx(ctx, www)
 	if err != nil {
 		return err
@@ -83,7 +93,7 @@ func (r *run) load(ctx context.Context, rep *report) error {
 		return err
 	}
 	defer hb.proc.stop()
-	for _, s := range []*server{bare, ngx, hb} {
+	for _, s := range []*server{bare, same, ngx, hb} {
 		if err := waitReady(ctx, s, "/"); err != nil {
 			return err
 		}
@@ -96,6 +106,9 @@ func (r *run) load(ctx context.Context, rep *report) error {
 			continue
 		}
 		targets = append(targets, target{sc, hs, hs.url(sc.path)}, target{sc, bare, bare.url(sc.barePath)})
+		if sc.same {
+			targets = append(targets, target{sc, same, same.url(sc.barePath)})
+		}
 		if sc.nginx {
 			targets = append(targets, target{sc, ngx, ngx.url(sc.barePath)})
 		}
@@ -103,12 +116,24 @@ func (r *run) load(ctx context.Context, rep *report) error {
 			targets = append(targets, target{sc, hb, hb.url(sc.path)})
 		}
 	}
-	r.logf("warming up %d targets", len(targets))
-	for _, t := range targets {
-		if _, err := runWrk(ctx, r.cfg.LoadCPU, r.cfg.Conns, time.Second, t.url, t.sc.headers); err != nil {
-			return err
+	// Every code page once with brotli and gzip, as browsers would over a
+	// day: the RSS measured after the rounds includes a full cache and
+	// whatever compressing on first use leaves behind.
+	r.logf("asking httpstatus for every code page, brotli and gzip")
+	for code := 100; code <= 599; code++ {
+		for _, ae := range []string{"br", "gzip"} {
+			if err := warm(ctx, hs.url("/"+strconv.Itoa(code)), []string{"Accept: " + browserAccept, "Accept-Encoding: " + ae}, 1); err != nil {
+				return err
+			}
 		}
 	}
+	r.logf("warming up %d targets", len(targets))
+	for _, t := range targets {
+		if err := warm(ctx, t.url, t.sc.headers, warmRequests); err != nil {
+			return fmt.Errorf("warm up %s on %s: %w", t.sc.name, t.srv.name, err)
+		}
+	}
+	r.fitRounds(len(targets))
 	hsStart, err := measure(hs.proc.pid())
 	if err != nil {
 		return err
@@ -129,7 +154,7 @@ func (r *run) load(ctx context.Context, rep *report) error {
 		}
 		rep.rssRounds = append(rep.rssRounds, u.rssKB)
 	}
-	for _, s := range []*server{hs, bare, ngx, hb} {
+	for _, s := range []*server{hs, bare, same, ngx, hb} {
 		u, err := measure(s.proc.pid())
 		if err != nil {
 			return err
@@ -145,6 +170,55 @@ func (r *run) load(ctx context.Context, rep *report) error {
 	}
 	rep.hsCPU = hsEnd.cpu - hsStart.cpu
 	return nil
+}
+
+// warmRequests is how many requests warm a target up: enough for a Go
+// server to render and cache the page and grow its heap, in a fraction of
+// a second.
+const warmRequests = 300
+
+// warm sends n requests to url on one keep-alive connection.
+func warm(ctx context.Context, url string, headers []string, n int) error {
+	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	defer client.CloseIdleConnections()
+	for range n {
+		req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
+		if err != nil {
+			return err
+		}
+		for _, h := range headers {
+			k, v, _ := strings.Cut(h, ":")
+			req.Header.Set(k, strings.TrimSpace(v))
+		}
+		res, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+	}
+	return nil
+}
+
+// fitRounds shortens the load rounds, when the builds took long (a fresh
+// machine), so that the whole run stays within its timeout: fewer rounds
+// first, down to two, then shorter runs, down to one second.
+func (r *run) fitRounds(targets int) {
+	// Start-up, command-line and export measurements after the rounds.
+	const after = 30 * time.Second
+	left := r.cfg.Timeout - time.Since(r.started) - after
+	need := func() time.Duration {
+		return time.Duration(targets*r.cfg.Rounds) * (r.cfg.Duration + 300*time.Millisecond)
+	}
+	for need() > left && r.cfg.Rounds > 2 {
+		r.cfg.Rounds--
+	}
+	for need() > left && r.cfg.Duration > time.Second {
+		r.cfg.Duration -= time.Second
+	}
+	if need() > left {
+		r.logf("warning: %d targets × %d rounds × %s may not fit in the %s left", targets, r.cfg.Rounds, r.cfg.Duration, left.Round(time.Second))
+	}
 }
 
 // loadOnce runs wrk once on a target and reads the server's CPU time
@@ -275,6 +349,7 @@ type answer struct {
 	contentType string
 	encoding    string
 	etag        string
+	header      http.Header
 	data        []byte
 }
 
@@ -312,13 +387,15 @@ func fetch(ctx context.Context, url string, headers []string) (*answer, error) {
 		contentType: res.Header.Get("Content-Type"),
 		encoding:    res.Header.Get("Content-Encoding"),
 		etag:        res.Header.Get("ETag"),
+		header:      res.Header,
 		data:        data,
 	}, nil
 }
 
 // writeBare writes the bare server's manifest and bodies: one route per
-// bare path, with the gzip form next to the plain one.
-func writeBare(dir string, answers map[string]*answer) error {
+// bare path, with the gzip form next to the plain one. With same, each
+// route also sends httpstatus's other headers.
+func writeBare(dir string, answers map[string]*answer, same bool) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -332,6 +409,9 @@ func writeBare(dir string, answers map[string]*answer) error {
 		rt := routes[sc.barePath]
 		if rt == nil {
 			rt = &Route{Path: sc.barePath, Status: a.status, ContentType: a.contentType}
+			if same {
+				rt.Headers = OtherHeaders(a.header)
+			}
 			routes[sc.barePath] = rt
 			order = append(order, sc.barePath)
 		}
@@ -357,6 +437,23 @@ func writeBare(dir string, answers map[string]*answer) error {
 		return err
 	}
 	return os.WriteFile(filepath.Join(dir, ManifestName), data, 0o644)
+}
+
+// OtherHeaders lists, sorted, the headers of a response that BareHandler
+// does not set itself or that net/http adds: what Route.Headers holds to
+// send httpstatus's whole header block.
+func OtherHeaders(h http.Header) [][2]string {
+	var out [][2]string
+	for _, k := range slices.Sorted(maps.Keys(h)) {
+		switch k {
+		case "Content-Type", "Content-Length", "Etag", "Content-Encoding", "Date":
+			continue
+		}
+		for _, v := range h[k] {
+			out = append(out, [2]string{k, v})
+		}
+	}
+	return out
 }
 
 // writeWWW writes the files nginx serves: the doc page and its .gz.

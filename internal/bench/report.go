@@ -170,16 +170,18 @@ func (rep *report) write(w io.Writer) {
 	p("Run %s on %s.\n", rep.date.UTC().Format("2006-01-02 15:04 MST"), rep.machine)
 	p("Servers pinned to core %s, `wrk -t1 -c%d -d%s --latency` pinned to core %s; %d interleaved rounds, best of each kept; all on 127.0.0.1.\n",
 		rep.cfg.ServerCPU, rep.cfg.Conns, wrkDuration(rep.cfg.Duration), rep.cfg.LoadCPU, rep.cfg.Rounds)
-	p("Doc page: `/503` in HTML, %d bytes (%d gzipped). httpstatus runs with its default settings; nginx has one worker, no access log.\n\n", rep.docBytes, rep.docGzipBytes)
+	p("Doc page: `/503` in HTML, %d bytes (%d gzipped). httpstatus runs with its default settings; the bare server sends Content-Type, Content-Length and ETag; its twin \"bare, same headers\" sends httpstatus's whole header block; nginx has one worker, no access log.\n\n", rep.docBytes, rep.docGzipBytes)
 
-	p("| scenario | server | req/s | p50 | p99 | CPU/req | req/s vs bare |\n")
-	p("|---|---|--:|--:|--:|--:|--:|\n")
-	for _, r := range rep.rows {
-		vs := ""
-		if bare := rep.row(r.scenario, srvBare); bare != nil {
-			vs = fmt.Sprintf("%.2f×", ratio(r.best.rps, bare.best.rps))
+	p("| scenario | server | req/s | p50 | p99 | CPU/req | req/s vs bare | vs bare, same headers |\n")
+	p("|---|---|--:|--:|--:|--:|--:|--:|\n")
+	vs := func(r row, server string) string {
+		if other := rep.row(r.scenario, server); other != nil {
+			return fmt.Sprintf("%.2f×", ratio(r.best.rps, other.best.rps))
 		}
-		p("| %s | %s | %.0f | %s | %s | %s | %s |\n", r.scenario, r.server, r.best.rps, fmtDur(r.best.p50), fmtDur(r.best.p99), fmtDur(r.best.cpuPerReq), vs)
+		return ""
+	}
+	for _, r := range rep.rows {
+		p("| %s | %s | %.0f | %s | %s | %s | %s | %s |\n", r.scenario, r.server, r.best.rps, fmtDur(r.best.p50), fmtDur(r.best.p99), fmtDur(r.best.cpuPerReq), vs(r, srvBare), vs(r, srvBareSame))
 	}
 
 	p("\n| server | RSS after the rounds | peak RSS |\n|---|--:|--:|\n")

@@ -4,11 +4,9 @@ package server_test
 
 import (
 	"io"
-	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"sync"
 	"syscall"
 	"testing"
@@ -46,29 +44,13 @@ func BenchmarkHTTP1(b *testing.B) {
 			rt.GzipETag = rt.ETag
 		}
 		bare := bench.BareHandler(rt, plain, gz)
-		rt.Headers = otherHeaders(res.Header)
+		rt.Headers = bench.OtherHeaders(res.Header)
 		same := bench.BareHandler(rt, plain, gz)
 		wire := wireRequest(req)
 		b.Run(p.name+"/httpstatus", func(b *testing.B) { serveInMemory(b, s, wire) })
 		b.Run(p.name+"/bare", func(b *testing.B) { serveInMemory(b, bare, wire) })
 		b.Run(p.name+"/bare-same-headers", func(b *testing.B) { serveInMemory(b, same, wire) })
 	}
-}
-
-// otherHeaders lists the headers of a response that the bare handler
-// does not set itself, sorted.
-func otherHeaders(h http.Header) [][2]string {
-	var out [][2]string
-	for _, k := range slices.Sorted(maps.Keys(h)) {
-		switch k {
-		case "Content-Type", "Content-Length", "Etag", "Content-Encoding", "Date":
-			continue
-		}
-		for _, v := range h[k] {
-			out = append(out, [2]string{k, v})
-		}
-	}
-	return out
 }
 
 // wireRequest is req as a client sends it on a keep-alive connection.

@@ -81,14 +81,31 @@ var liveTypes = [...]string{
 	liveProblem: "application/problem+json",
 }
 
+// Header values every live response carries, as shared slices put straight
+// into the header map (see body in cache.go for why that is safe): a
+// request costs no allocation for them.
+var (
+	hLiveTypes = [...][]string{
+		liveText:    {liveTypes[liveText]},
+		liveJSON:    {liveTypes[liveJSON]},
+		liveProblem: {liveTypes[liveProblem]},
+	}
+	hStar    = []string{"*"}
+	hNoStore = []string{"no-store"}
+	hAccept  = []string{"Accept"}
+)
+
 // liveStatus is everything the endpoint sends for one code, built once.
 type liveStatus struct {
 	code    int
 	headers [][2]string // from the catalog, in file order
+	hvals   [][]string  // the values of headers, as header values
 	body    [3][]byte   // by format; nil when the status has no body
 	// For 1xx other than 101: the final response's bodies when the interim
 	// response went out (body) and when it could not (unsent).
 	unsent [3][]byte
+	// The Content-Length values of body and unsent.
+	bodyLen, unsentLen [3][]string
 }
 
 // choice is one code of a list with its weight in thousandths.
@@ -198,6 +215,7 @@ func newLiveStatus(cat *catalog.Catalog, code int, finalName string) *liveStatus
 				}
 				seen[name] = true
 				st.headers = append(st.headers, [2]string{name, h.Value})
+				st.hvals = append(st.hvals, []string{h.Value})
 			}
 		}
 	}
@@ -230,6 +248,14 @@ func newLiveStatus(cat *catalog.Catalog, code int, finalName string) *liveStatus
 	default:
 		st.body = build(b, line, problem{"about:blank", title, code, b.Summary, b.URL})
 	}
+	for f := range st.body {
+		if st.body[f] != nil {
+			st.bodyLen[f] = []string{strconv.Itoa(len(st.body[f]))}
+		}
+		if st.unsent[f] != nil {
+			st.unsentLen[f] = []string{strconv.Itoa(len(st.unsent[f]))}
+		}
+	}
 	return st
 }
 
@@ -245,10 +271,10 @@ func bodyAllowed(code int) bool {
 
 func (l *live) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
-	h.Set("Access-Control-Allow-Origin", "*")
-	h.Set("Access-Control-Expose-Headers", "*")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Vary", "Accept")
+	h["Access-Control-Allow-Origin"] = hStar
+	h["Access-Control-Expose-Headers"] = hStar
+	h["Cache-Control"] = hNoStore
+	h["Vary"] = hAccept
 
 	choices, err := parseChoices(r.PathValue("codes"), l.allowed, l.hint)
 	if err != nil {
@@ -276,8 +302,8 @@ func (l *live) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if a, ok := w.(statusAsker); ok {
 		a.askedStatus()
 	}
-	for _, kv := range st.headers {
-		h.Set(kv[0], kv[1])
+	for i, kv := range st.headers {
+		h[kv[0]] = st.hvals[i]
 	}
 	for _, kv := range opts.headers {
 		h.Del(kv[0])
@@ -286,14 +312,14 @@ func (l *live) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.Add(kv[0], kv[1])
 	}
 
-	status, body := st.code, st.body
+	status, body, bodyLen := st.code, &st.body, &st.bodyLen
 	if st.code >= 100 && st.code <= 199 {
 		// Interim responses go out before the sleep, as a server would
 		// send 103 Early Hints while it works on the final answer.
 		status = http.StatusOK
 		switch {
 		case !r.ProtoAtLeast(1, 1) || (st.code == http.StatusSwitchingProtocols && r.ProtoMajor != 1):
-			body = st.unsent
+			body, bodyLen = &st.unsent, &st.unsentLen
 		case st.code == http.StatusSwitchingProtocols:
 			status = st.code
 			h.Set("Connection", "close")
@@ -321,8 +347,8 @@ func (l *live) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(status)
 		return
 	}
-	h.Set("Content-Type", liveTypes[f])
-	h.Set("Content-Length", strconv.Itoa(len(data)))
+	h["Content-Type"] = hLiveTypes[f]
+	h["Content-Length"] = bodyLen[f]
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
 		w.Write(data)
@@ -423,6 +449,9 @@ func pick(choices []choice, randN func(uint64) uint64) int {
 // response headers. Anything unknown is an error.
 func parseOptions(rawQuery string, hdr http.Header, maxSleep time.Duration) (liveOptions, error) {
 	var o liveOptions
+	if rawQuery == "" && !asksHeaders(hdr) {
+		return o, nil // the usual request: nothing to parse or sort
+	}
 	q, err := url.ParseQuery(rawQuery)
 	if err != nil {
 		return o, errors.New("malformed query string")
@@ -468,6 +497,17 @@ func parseOptions(rawQuery string, hdr http.Header, maxSleep time.Duration) (liv
 		}
 	}
 	return o, nil
+}
+
+// asksHeaders reports whether any request header asks for a response
+// header (ResponseHeaderPrefix).
+func asksHeaders(hdr http.Header) bool {
+	for k := range hdr {
+		if len(k) > len(ResponseHeaderPrefix) && strings.EqualFold(k[:len(ResponseHeaderPrefix)], ResponseHeaderPrefix) {
+			return true
+		}
+	}
+	return false
 }
 
 func isDigits(s string) bool {

@@ -16,12 +16,29 @@ import (
 // Otherwise the format with the highest q-value wins; on a tie HTML, then
 // JSON, then text. ok is false when Accept rules out every format.
 func negotiate(accept string) (f render.Format, ok bool) {
+	// The Accept values sent most, answered without parsing (a string
+	// switch is a length check and a compare); TestNegotiateFastPath
+	// checks that parseAccept agrees with each.
 	switch accept {
 	case "*/*":
 		return render.Text, true
 	case "application/json":
 		return render.JSON, true
+	case browserAccept, browserAcceptImages, chromeAccept:
+		return render.HTML, true
 	}
+	return parseAccept(accept)
+}
+
+// The Accept headers browsers send when they navigate to a page.
+const (
+	browserAccept       = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"                                                                         // Firefox, Safari
+	browserAcceptImages = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"                                                   // older Firefox
+	chromeAccept        = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7" // Chrome, Edge
+)
+
+// parseAccept is negotiate for any Accept value.
+func parseAccept(accept string) (f render.Format, ok bool) {
 	if strings.TrimSpace(accept) == "" {
 		return render.HTML, true
 	}

@@ -44,6 +44,16 @@ func TestNegotiate(t *testing.T) {
 	}
 }
 
+func TestNegotiateFastPath(t *testing.T) {
+	for _, accept := range []string{"*/*", "application/json", browserAccept, browserAcceptImages, chromeAccept} {
+		f, ok := negotiate(accept)
+		pf, pok := parseAccept(accept)
+		if f != pf || ok != pok {
+			t.Errorf("negotiate(%q) = %v, %v; parseAccept gives %v, %v", accept, f, ok, pf, pok)
+		}
+	}
+}
+
 func FuzzNegotiate(f *testing.F) {
 	for _, s := range []string{"", "*/*", "text/html;q=0.5, application/json", "a/b;q=1.5", ";q=", "text/plain;;q=0.001"} {
 		f.Add(s)
@@ -52,6 +62,9 @@ func FuzzNegotiate(f *testing.F) {
 		got, ok := negotiate(accept)
 		if ok && got != render.HTML && got != render.JSON && got != render.Text {
 			t.Errorf("negotiate(%q) = %v", accept, got)
+		}
+		if pf, pok := parseAccept(accept); pf != got || pok != ok {
+			t.Errorf("negotiate(%q) = %v, %v; parseAccept gives %v, %v", accept, got, ok, pf, pok)
 		}
 	})
 }
@@ -82,6 +95,7 @@ func TestNegotiationAllocs(t *testing.T) {
 		f    func()
 	}{
 		{"negotiate browser", func() { negotiate(browser) }},
+		{"parseAccept browser", func() { parseAccept(browser) }},
 		{"negotiate q-values", func() { negotiate("text/html;q=0.5, application/json;q=0.9, text/plain;q=abc") }},
 		{"acceptsGzip", func() { acceptsGzip("gzip, deflate, br, zstd") }},
 		{"etagMatch", func() { etagMatch(`W/"a", "b", "c"`, `"c"`) }},

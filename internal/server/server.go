@@ -2,9 +2,12 @@
 //
 // Documentation pages (/, /1xx ... /5xx, /{code}) are documents: they are
 // served 200 OK whatever status they explain, in HTML, JSON or text chosen by
-// the path's extension or by Accept. Each page is rendered once, on first
-// use, and kept with its gzip form and ETag, so a request costs no template
-// work and no compression. Error statuses are only the server's own
+// the path's extension or by Accept. Each page is rendered once (by Warm,
+// or on first use) and kept with its ETag and header values; its gzip and
+// brotli forms are made on the first request that wants each. A request
+// for a cached page costs no template work, no compression and no
+// allocation in the handler (cache.go, allocation budget in
+// alloc_test.go). Error statuses are only the server's own
 // outcomes: 404 for a path that names nothing, 406 for an Accept it cannot
 // meet, 405 for a wrong method, 400, 413 or 414 for a request refused
 // before routing (middleware.go), 503 from /readyz until the cache is warm,
