@@ -250,20 +250,9 @@ func runList(args []string, e env) error {
 	default:
 		return usagef("list: want at most one class")
 	}
-	rnd, err := loadRenderer("")
-	if err != nil {
-		return err
-	}
-	f := render.Text
-	if *asJSON {
-		f = render.JSON
-	}
-	out, err := rnd.List(class, f)
-	if err != nil {
-		return err
-	}
-	_, err = e.stdout.Write(out)
-	return err
+	return printRendered(e, *asJSON, func(r *render.Renderer, f render.Format) ([]byte, error) {
+		return r.List(class, f)
+	})
 }
 
 func runSearch(args []string, e env) error {
@@ -277,15 +266,23 @@ func runSearch(args []string, e env) error {
 	if q == "" {
 		return usagef("search: want a query, such as \"gateway timeout\"")
 	}
+	return printRendered(e, *asJSON, func(r *render.Renderer, f render.Format) ([]byte, error) {
+		return r.Search(q, f)
+	})
+}
+
+// printRendered loads the embedded content, renders with fn in text (or
+// JSON when asJSON is set) and writes the result to stdout.
+func printRendered(e env, asJSON bool, fn func(*render.Renderer, render.Format) ([]byte, error)) error {
 	rnd, err := loadRenderer("")
 	if err != nil {
 		return err
 	}
 	f := render.Text
-	if *asJSON {
+	if asJSON {
 		f = render.JSON
 	}
-	out, err := rnd.Search(q, f)
+	out, err := fn(rnd, f)
 	if err != nil {
 		return err
 	}
