@@ -10,10 +10,13 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // ErrNotFound reports that a code or class has no entry in the catalog.
@@ -120,12 +123,16 @@ type Class struct {
 	File string `yaml:"-"`
 }
 
-// Catalog holds every code and class. It is read-only after Load.
+// Catalog holds every code and class. It is read-only after Load and safe
+// for concurrent use (the search index is built once, by the first Search).
 type Catalog struct {
 	codes   []*Code // sorted by number
 	byCode  map[int]*Code
 	classes []*Class // 1xx..5xx in order
-	search  *searchIndex
+	// The search index is built on the first Search: showing or listing
+	// codes, and a server's start, never pay for it.
+	searchOnce sync.Once
+	search     *searchIndex
 }
 
 // Codes returns every code with at least one meaning, in numeric order.
@@ -203,6 +210,50 @@ func HeuristicallyCacheable(code int) bool {
 	return false
 }
 
+// parsedFile is a content file parsed: a code or a class, or why not.
+type parsedFile struct {
+	code  *Code
+	class *Class
+	err   error
+}
+
+// parseFiles reads and parses the named files on every core: parsing the
+// YAML front matter is most of the time a command takes to start. The
+// results are in the order of names, so errors come out the same way on
+// every run.
+func parseFiles(fsys fs.FS, names []string) []parsedFile {
+	out := make([]parsedFile, len(names))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(names)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(names) {
+					return
+				}
+				out[i] = parseFile(fsys, names[i])
+			}
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+func parseFile(fsys fs.FS, name string) parsedFile {
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return parsedFile{err: fmt.Errorf("%s: %w", name, err)}
+	}
+	base := strings.TrimSuffix(path.Base(name), ".md")
+	if _, ok := ParseClass(base); ok {
+		k, err := parseClass(name, data)
+		return parsedFile{class: k, err: err}
+	}
+	k, err := parseCode(name, data)
+	return parsedFile{code: k, err: err}
+}
+
 // Load parses and validates every content file in fsys: files named
 // NNN.md hold a code, files named Nxx.md a class. It reports every problem
 // at once, each prefixed with its file name.
@@ -214,29 +265,16 @@ func Load(fsys fs.FS) (*Catalog, error) {
 	sort.Strings(names)
 	c := &Catalog{byCode: map[int]*Code{}}
 	var errs []error
-	for _, name := range names {
-		data, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", name, err))
-			continue
+	for _, f := range parseFiles(fsys, names) {
+		switch {
+		case f.err != nil:
+			errs = append(errs, f.err)
+		case f.class != nil:
+			c.classes = append(c.classes, f.class)
+		default:
+			c.codes = append(c.codes, f.code)
+			c.byCode[f.code.Code] = f.code
 		}
-		base := strings.TrimSuffix(path.Base(name), ".md")
-		if _, ok := ParseClass(base); ok {
-			k, err := parseClass(name, data)
-			if err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			c.classes = append(c.classes, k)
-			continue
-		}
-		k, err := parseCode(name, data)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		c.codes = append(c.codes, k)
-		c.byCode[k.Code] = k
 	}
 	errs = append(errs, c.validate()...)
 	if len(errs) > 0 {
@@ -244,6 +282,5 @@ func Load(fsys fs.FS) (*Catalog, error) {
 	}
 	slices.SortFunc(c.codes, func(a, b *Code) int { return a.Code - b.Code })
 	slices.SortFunc(c.classes, func(a, b *Class) int { return strings.Compare(a.Name, b.Name) })
-	c.search = newSearchIndex(c.codes)
 	return c, nil
 }

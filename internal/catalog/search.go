@@ -30,9 +30,14 @@ type Result struct {
 // then the lower number first. An empty query matches nothing. Search is
 // safe for concurrent use.
 func (c *Catalog) Search(q string, limit int) []Result {
-	if limit <= 0 || c.search == nil {
+	if limit <= 0 {
 		return nil
 	}
+	c.searchOnce.Do(func() {
+		if c.search == nil {
+			c.search = newSearchIndex(c.codes)
+		}
+	})
 	return c.search.search(q, limit)
 }
 

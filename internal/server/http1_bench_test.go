@@ -3,10 +3,13 @@
 package server_test
 
 import (
+	"bytes"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"sync"
 	"syscall"
 	"testing"
@@ -152,3 +155,40 @@ func (l *memListener) Close() error {
 }
 
 func (l *memListener) Addr() net.Addr { return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 80} }
+
+// BenchmarkHeaderBlock is what the number of response headers costs in
+// net/http, whatever the handler: the same 3 KB body with the 4 headers of
+// the bare handler, then with the site's others added. net/http clones,
+// sorts and writes the header map for every response, and a map of more
+// than 8 keys grows out of its single group: from the 9th header on, each
+// response allocates 5 more objects and 1.2 KB more.
+func BenchmarkHeaderBlock(b *testing.B) {
+	others := [][2]string{
+		{"Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"},
+		{"X-Content-Type-Options", "nosniff"},
+		{"Vary", "Accept, Accept-Encoding"},
+		{"Cache-Control", "public, max-age=3600"},
+		{"Cross-Origin-Opener-Policy", "same-origin"},
+		{"Referrer-Policy", "strict-origin-when-cross-origin"},
+		{"X-Frame-Options", "DENY"},
+	}
+	body := bytes.Repeat([]byte("x"), 3166)
+	req := []byte("GET /503 HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/html\r\nAccept-Encoding: gzip\r\n\r\n")
+	for _, n := range []int{0, 4, 5, len(others)} {
+		vals := make([][]string, len(others))
+		for i, kv := range others {
+			vals[i] = []string{kv[1]}
+		}
+		ce, ct, cl, tag := []string{"gzip"}, []string{"text/html; charset=utf-8"}, []string{strconv.Itoa(len(body))}, []string{`"0123456789abcdef"`}
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			hd := w.Header()
+			for i, kv := range others[:n] {
+				hd[kv[0]] = vals[i]
+			}
+			hd["Content-Encoding"], hd["Content-Type"], hd["Content-Length"], hd["Etag"] = ce, ct, cl, tag
+			w.WriteHeader(http.StatusOK)
+			w.Write(body)
+		})
+		b.Run(fmt.Sprintf("headers=%d", n+4), func(b *testing.B) { serveInMemory(b, h, req) })
+	}
+}
