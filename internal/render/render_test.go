@@ -53,7 +53,7 @@ func compareGolden(t *testing.T, name string, got []byte) {
 
 func TestGolden(t *testing.T) {
 	r := newRenderer(t)
-	for _, p := range []string{"/503", "/503.json", "/503.txt", "/5xx", "/5xx.json", "/5xx.txt", "/299", "/299.txt", "/499.txt"} {
+	for _, p := range []string{"/", "/index.txt", "/503", "/503.json", "/503.txt", "/5xx", "/5xx.json", "/5xx.txt", "/299", "/299.txt", "/499.txt"} {
 		page, ok := render.ParsePath(r.Catalog(), p)
 		if !ok {
 			t.Fatalf("ParsePath(%q) failed", p)
@@ -63,6 +63,9 @@ func TestGolden(t *testing.T) {
 			t.Fatalf("Render(%s): %v", p, err)
 		}
 		name := strings.TrimPrefix(p, "/")
+		if name == "" {
+			name = "index"
+		}
 		if !strings.Contains(name, ".") {
 			name += ".html"
 		}
