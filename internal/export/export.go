@@ -3,8 +3,7 @@
 //
 // The tree holds every documentation page in HTML, JSON and text, the
 // hashed static assets, sitemap.xml, robots.txt and 404.html, with a
-// precompressed .gz and .br copy of each file that compression makes
-// smaller. Its bytes are the bytes the server sends for the same paths:
+// precompressed .gz and .br copy of each file. Its bytes are the bytes the server sends for the same paths:
 // both render with the same Renderer and compress with package compress.
 //
 // HTML pages are written as NAME.html for the clean URL /NAME ("/503" is
@@ -308,12 +307,7 @@ func writeOne(root string, s source) (Stats, error) {
 		if err != nil {
 			return Stats{}, err
 		}
-		if gz != nil {
-			files = append(files, variant{".gz", gz})
-		}
-		if br != nil {
-			files = append(files, variant{".br", br})
-		}
+		files = append(files, variant{".gz", gz}, variant{".br", br})
 	}
 	var st Stats
 	name := filepath.Join(root, filepath.FromSlash(s.name))

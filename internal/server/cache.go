@@ -30,7 +30,7 @@ type body struct {
 }
 
 // form is one encoding of a body. A compressed form with no data is one
-// that would not be smaller than the plain form, which is served instead.
+// whose compression failed; the plain form is served instead.
 type form struct {
 	data []byte
 	etag string   // strong ETag of data
@@ -63,7 +63,8 @@ const (
 )
 
 // encoded returns the body's form in coding c, compressing it on first
-// use, or nil when that form would not be smaller than the plain one. Two
+// use (every body has both forms, as in a static export), or nil if
+// compression failed. Two
 // first requests at once may both compress; the bytes are the same, and
 // one result is kept.
 func (b *body) encoded(c coding) *form {
@@ -76,7 +77,7 @@ func (b *body) encoded(c coding) *form {
 		f = &form{}
 		// Compressing into memory cannot fail; if it did, the plain form
 		// is still a correct answer.
-		if data, err := zip(b.plain.data); err == nil && len(data) < len(b.plain.data) {
+		if data, err := zip(b.plain.data); err == nil {
 			f = newForm(data)
 		}
 		if !slot.CompareAndSwap(nil, f) {
