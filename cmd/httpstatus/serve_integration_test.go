@@ -219,9 +219,9 @@ func TestBadInputIntegration(t *testing.T) {
 		{"two lengths", "POST /status/200 HTTP/1.1\r\n" + h + "Content-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", 400, false},
 		{"unknown coding", "POST /status/200 HTTP/1.1\r\n" + h + "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 501, false},
 		{"huge body", "POST /status/200 HTTP/1.1\r\n" + h + "Content-Length: 10000000000\r\n\r\n", 413, true},
-		// HTTP/1.0 does not require Host (RFC 9112 §3.2 asks it of 1.1
-		// requests), so it is served.
-		{"HTTP/1.0 without Host", "GET /503.json HTTP/1.0\r\n\r\n", 200, true},
+		// RFC 9112 §3.2 requires Host of HTTP/1.1 only; the server asks
+		// it of HTTP/1.0 too.
+		{"HTTP/1.0 without Host", "GET /503.json HTTP/1.0\r\n\r\n", 400, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -176,8 +176,9 @@ func TestBadRequests(t *testing.T) {
 		{"huge sleep", "GET /status/200?sleep=99999999999999999999 HTTP/1.1\r\nHost: x\r\n\r\n", 400, ""},
 		{"negative sleep", "GET /status/200?sleep=-1 HTTP/1.1\r\nHost: x\r\n\r\n", 400, ""},
 		{"unknown method", "BREW /503 HTTP/1.1\r\nHost: x\r\n\r\n", 405, "GET, HEAD"},
+		{"HTTP/1.0 without Host", "GET /503.json HTTP/1.0\r\n\r\n", 400, ""},
 		// Fine: these must still be served.
-		{"HTTP/1.0 without Host", "GET /503.json HTTP/1.0\r\n\r\n", 200, ""},
+		{"HTTP/1.0 with Host", "GET /503.json HTTP/1.0\r\nHost: x\r\n\r\n", 200, ""},
 		{"dots inside a segment", "GET /search?q=..%2F.. HTTP/1.1\r\nHost: x\r\n\r\n", 200, ""},
 		{"small body", "POST /status/201 HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello", 201, ""},
 		{"OPTIONS live", "OPTIONS /status/204 HTTP/1.1\r\nHost: x\r\n\r\n", 204, ""},
