@@ -250,8 +250,11 @@ func runList(args []string, e env) error {
 	default:
 		return usagef("list: want at most one class")
 	}
-	return printRendered(e, *asJSON, func(r *render.Renderer, f render.Format) ([]byte, error) {
-		return r.List(class, f)
+	return printRendered(e, func(r *render.Renderer) ([]byte, error) {
+		if *asJSON {
+			return r.List(class, render.JSON)
+		}
+		return r.ListTerminal(class, useColor(e.stdout, e.getenv)), nil
 	})
 }
 
@@ -266,23 +269,22 @@ func runSearch(args []string, e env) error {
 	if q == "" {
 		return usagef("search: want a query, such as \"gateway timeout\"")
 	}
-	return printRendered(e, *asJSON, func(r *render.Renderer, f render.Format) ([]byte, error) {
-		return r.Search(q, f)
+	return printRendered(e, func(r *render.Renderer) ([]byte, error) {
+		if *asJSON {
+			return r.Search(q, render.JSON)
+		}
+		return r.SearchTerminal(q, useColor(e.stdout, e.getenv)), nil
 	})
 }
 
-// printRendered loads the embedded content, renders with fn in text (or
-// JSON when asJSON is set) and writes the result to stdout.
-func printRendered(e env, asJSON bool, fn func(*render.Renderer, render.Format) ([]byte, error)) error {
+// printRendered loads the embedded content, renders with fn and writes the
+// result to stdout.
+func printRendered(e env, fn func(*render.Renderer) ([]byte, error)) error {
 	rnd, err := loadRenderer("")
 	if err != nil {
 		return err
 	}
-	f := render.Text
-	if asJSON {
-		f = render.JSON
-	}
-	out, err := fn(rnd, f)
+	out, err := fn(rnd)
 	if err != nil {
 		return err
 	}

@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -47,12 +48,14 @@ func TestCLI(t *testing.T) {
 		{"show none", []string{"show"}, 2, "", "want one status code", ""},
 		{"show bad flag", []string{"show", "--nope", "503"}, 2, "", "flag provided but not defined: -nope", ""},
 		{"show help", []string{"show", "--help"}, 0, "Usage: httpstatus show", "", ""},
-		{"list", []string{"list"}, 0, "100 Continue\n", "", ""},
+		{"list", []string{"list"}, 0, "100 Continue\n", "", "\x1b["},
 		{"list class", []string{"list", "4xx"}, 0, "404 Not Found\n", "", "503"},
 		{"list vendor", []string{"list", "5xx"}, 0, "521 Web Server Is Down (Cloudflare)", "", ""},
 		{"list json", []string{"list", "--json", "2xx"}, 0, `"code": 200`, "", ""},
 		{"list bad", []string{"list", "6xx"}, 2, "", `"6xx" is not a class`, ""},
-		{"search", []string{"search", "gateway", "timeout"}, 0, "504 Gateway Timeout", "", ""},
+		{"search", []string{"search", "gateway", "timeout"}, 0, "504 Gateway Timeout", "", "\x1b["},
+		{"search unassigned", []string{"search", "299"}, 0, "299 Unassigned\n     No meaning is assigned to 299.", "", "No status code matches"},
+		{"search unassigned json", []string{"search", "--json", "299"}, 0, `"url": "/299"`, "", ""},
 		{"search json", []string{"search", "--json", "teapot"}, 0, `"code": 418`, "", ""},
 		{"search none", []string{"search"}, 2, "", "want a query", ""},
 		{"version", []string{"version"}, 0, "httpstatus ", "", ""},
@@ -85,6 +88,40 @@ func TestCLI(t *testing.T) {
 				t.Errorf("httpstatus %v: usage error printed to stdout", tt.args)
 			}
 		})
+	}
+}
+
+// TestUseColor checks the terminal test behind the colour of show, list
+// and search: /dev/null is a character device, as a terminal is.
+func TestUseColor(t *testing.T) {
+	t.Parallel()
+	devNull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { devNull.Close() })
+	regular, err := os.Create(filepath.Join(t.TempDir(), "out.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { regular.Close() })
+	tests := []struct {
+		name string
+		w    io.Writer
+		env  map[string]string
+		want bool
+	}{
+		{"character device", devNull, nil, true},
+		{"character device, NO_COLOR", devNull, map[string]string{"NO_COLOR": "1"}, false},
+		{"character device, empty NO_COLOR", devNull, map[string]string{"NO_COLOR": ""}, true},
+		{"regular file", regular, nil, false},
+		{"buffer", &bytes.Buffer{}, nil, false},
+	}
+	for _, tt := range tests {
+		getenv := func(k string) string { return tt.env[k] }
+		if got := useColor(tt.w, getenv); got != tt.want {
+			t.Errorf("useColor(%s) = %v, want %v", tt.name, got, tt.want)
+		}
 	}
 }
 

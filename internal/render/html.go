@@ -67,8 +67,27 @@ func (r *Renderer) Codes() ([]byte, error) {
 	return marshal(list)
 }
 
-// Search renders the results of a query in format f.
+// Search renders the results of a query in format f: the catalog's
+// ranking, led by the page of an unassigned number when the query is one
+// ("299"), since every number from 100 to 599 has a page.
 func (r *Renderer) Search(q string, f Format) ([]byte, error) {
+	p := r.searchData(q)
+	switch f {
+	case JSON:
+		return marshal(searchJSONOf(p))
+	case Text:
+		return searchText(p, false), nil
+	}
+	return r.execute("search", p)
+}
+
+// SearchTerminal renders the text form of Search for a terminal, with each
+// result's code and name in the colour of its class when color is set.
+func (r *Renderer) SearchTerminal(q string, color bool) []byte {
+	return searchText(r.searchData(q), color)
+}
+
+func (r *Renderer) searchData(q string) *searchPage {
 	p := &searchPage{}
 	p.Query = q
 	p.Title = "Search"
@@ -77,16 +96,13 @@ func (r *Renderer) Search(q string, f Format) ([]byte, error) {
 	}
 	p.Path = "/search"
 	p.Crumbs = []crumb{{"Home", "/"}, {"Search", ""}}
+	if l, ok := r.unassignedLink(strings.TrimSpace(q)); ok {
+		p.Results = append(p.Results, l)
+	}
 	for _, res := range r.cat.Search(q, 50) {
 		p.Results = append(p.Results, linkTo(res.Code, res.Entry))
 	}
-	switch f {
-	case JSON:
-		return marshal(searchJSONOf(p))
-	case Text:
-		return searchText(p), nil
-	}
-	return r.execute("search", p)
+	return p
 }
 
 // NotFound renders the page for a path that names nothing. The text and
@@ -119,6 +135,21 @@ func (r *Renderer) NotFound(path string, f Format) ([]byte, error) {
 // is "", as a short list: one line per meaning in text, an array of
 // {code, name, summary, status, vendor, url} in JSON.
 func (r *Renderer) List(class string, f Format) ([]byte, error) {
+	if f == JSON {
+		return marshal(jsonLinks(r.listRows(class)))
+	}
+	return listText(r.listRows(class), false), nil
+}
+
+// ListTerminal renders the text form of List for a terminal, with each
+// code and name in the colour of its class when color is set.
+func (r *Renderer) ListTerminal(class string, color bool) []byte {
+	return listText(r.listRows(class), color)
+}
+
+// listRows returns every meaning of a class, or of every class when class
+// is "", in numeric order.
+func (r *Renderer) listRows(class string) []codeLink {
 	var rows []codeLink
 	for _, k := range r.cat.Codes() {
 		if class != "" && k.Class() != class {
@@ -128,12 +159,5 @@ func (r *Renderer) List(class string, f Format) ([]byte, error) {
 			rows = append(rows, linkTo(k, &k.Entries[i]))
 		}
 	}
-	if f == JSON {
-		return marshal(jsonLinks(rows))
-	}
-	w := &textWriter{}
-	for _, l := range rows {
-		w.wrap("", "     ", listLine(l))
-	}
-	return done(w), nil
+	return rows
 }

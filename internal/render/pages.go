@@ -42,6 +42,31 @@ func linkTo(k *catalog.Code, e *catalog.Entry) codeLink {
 	return codeLink{Code: k.Code, Name: e.Name, Summary: e.Summary, Class: k.Class(), URL: "/" + strconv.Itoa(k.Code), Status: e.Status, Vendor: e.Vendor}
 }
 
+// statusUnassigned is the status a search result gives a number from 100
+// to 599 that has no meaning in the catalog.
+const statusUnassigned catalog.Status = "unassigned"
+
+// unassignedLink returns the link to the page of s when s is a number from
+// 100 to 599 with no meaning in the catalog ("299").
+func (r *Renderer) unassignedLink(s string) (codeLink, bool) {
+	code, err := catalog.ParseCode(s)
+	if err != nil || !catalog.InRange(code) {
+		return codeLink{}, false
+	}
+	if _, err := r.cat.Lookup(code); err == nil {
+		return codeLink{}, false
+	}
+	p, err := r.codeData(code)
+	if err != nil {
+		return codeLink{}, false
+	}
+	sum := fmt.Sprintf("No meaning is assigned to %d. Clients treat it as %d", code, p.TreatAs)
+	if p.TreatName != "" {
+		sum += " " + p.TreatName
+	}
+	return codeLink{Code: code, Name: "Unassigned", Summary: sum + ".", Class: p.ClassName, URL: p.Path, Status: statusUnassigned}, true
+}
+
 type constant struct{ Lang, Name string }
 
 type entryView struct {

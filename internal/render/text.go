@@ -71,13 +71,13 @@ func (w *textWriter) para(first, rest, s string) {
 func (w *textWriter) wrap(first, rest, s string) {
 	prefix := first
 	cur := prefix
-	n := utf8.RuneCountInString(cur)
+	n := visibleLen(cur)
 	empty := true
 	for _, word := range strings.Fields(s) {
-		wl := utf8.RuneCountInString(word)
+		wl := visibleLen(word)
 		if !empty && n+1+wl > Width {
 			w.line(cur)
-			cur, n, empty = rest, utf8.RuneCountInString(rest), true
+			cur, n, empty = rest, visibleLen(rest), true
 		}
 		if !empty {
 			cur += " "
@@ -88,6 +88,26 @@ func (w *textWriter) wrap(first, rest, s string) {
 		empty = false
 	}
 	w.line(cur)
+}
+
+// visibleLen is the width of s on a terminal: its runes, less the ANSI
+// colour sequences that style adds.
+func visibleLen(s string) int {
+	n := 0
+	for i := 0; i < len(s); {
+		if s[i] == '\x1b' && i+1 < len(s) && s[i+1] == '[' {
+			j := i + 2
+			for j < len(s) && s[j] != 'm' {
+				j++
+			}
+			i = j + 1
+			continue
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		n++
+	}
+	return n
 }
 
 // field writes "Label: value" with the value wrapped under itself.
@@ -233,22 +253,34 @@ func homeText(p *homePage) []byte {
 	return done(w)
 }
 
-func listLine(l codeLink) string {
-	s := strconv.Itoa(l.Code) + "  " + l.Name
+func listLine(l codeLink) string { return (&textWriter{}).listLine(l) }
+
+// listLine is "503  Service Unavailable (vendor)", the code and name in the
+// colour of the class when the writer has colour.
+func (w *textWriter) listLine(l codeLink) string {
+	s := w.style(classColour(l.Class), strconv.Itoa(l.Code)+"  "+l.Name)
 	if l.Vendor != "" {
 		s += " (" + l.Vendor + ")"
 	}
 	return s
 }
 
-func searchText(p *searchPage) []byte {
-	w := &textWriter{}
+func listText(rows []codeLink, color bool) []byte {
+	w := &textWriter{color: color}
+	for _, l := range rows {
+		w.wrap("", "     ", w.listLine(l))
+	}
+	return done(w)
+}
+
+func searchText(p *searchPage, color bool) []byte {
+	w := &textWriter{color: color}
 	w.title(p.Title)
 	if len(p.Results) == 0 {
 		w.para("", "", "No status code matches "+strconv.Quote(p.Query)+".")
 	}
 	for _, l := range p.Results {
-		w.wrap("", "     ", listLine(l))
+		w.wrap("", "     ", w.listLine(l))
 		w.para("     ", "     ", l.Summary)
 	}
 	return done(w)

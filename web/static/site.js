@@ -89,10 +89,6 @@
       box.textContent = "";
       active = -1;
       var n = Math.min(results.length, 8);
-      // A number from 100 to 599 always has a page, even with no meaning.
-      if (/^[1-5][0-9][0-9]$/.test(q) && !results.some(function (r) { return String(r.code) === q; })) {
-        option("/" + q, q, "No meaning assigned", "");
-      }
       for (var i = 0; i < n; i++) {
         option(results[i].url, results[i].code, results[i].name, results[i].vendor);
       }
