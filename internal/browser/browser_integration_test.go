@@ -204,6 +204,50 @@ func TestIntegrationBrowser(t *testing.T) {
 		rec.check(t, "copy buttons")
 	})
 
+	t.Run("try it", func(t *testing.T) {
+		tab, rec := newTab(t, ctx, base)
+		for _, c := range []struct {
+			path, live string
+			status     int
+			want       []string // in the shown response
+		}{
+			// An error status with its header from the catalog.
+			{"/503", "/status/503", 503, []string{"HTTP 503 Service Unavailable\n", "\nretry-after: ", "\n\n503 Service Unavailable"}},
+			// A redirect: the browser follows it and the page says so.
+			{"/301", "/status/301", 200, []string{"HTTP 200", "# The browser followed the redirect"}},
+			// No body.
+			{"/204", "/status/204", 204, []string{"HTTP 204"}},
+		} {
+			load(t, tab, rec, base, pageCase{path: c.path, status: 200, ready: copyReady}, 1280, "light")
+			if got := eval[string](t, tab, "document.querySelector('#tryit .copyable pre').textContent"); got != "curl -i "+base+c.live {
+				t.Errorf("%s: the curl command is %q, want it to name this host", c.path, got)
+			}
+			if c.status >= 400 {
+				rec.expectFetch(base + c.live)
+			}
+			button := "#tryit button:not(.copy)"
+			if label := eval[string](t, tab, "document.querySelector('"+button+"').textContent"); label != "Send GET "+c.live {
+				t.Errorf("%s: the button says %q, want %q", c.path, label, "Send GET "+c.live)
+			}
+			do(t, tab, chromedp.Click(chromedp.CSS(button)))
+			waitFor(t, tab, "!document.querySelector('#tryit .tryit-out').hidden && !document.querySelector('"+button+"').disabled")
+			out := eval[string](t, tab, "document.querySelector('#tryit .tryit-out').textContent")
+			for _, w := range c.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("%s: Try it shows\n%s\nwant it to contain %q", c.path, out, w)
+				}
+			}
+			if _, body, _ := strings.Cut(out, "\n\n"); c.status == 204 && body != "" {
+				t.Errorf("%s: Try it shows a body for 204: %q", c.path, body)
+			}
+			if live := eval[string](t, tab, "document.querySelector('#tryit [aria-live]').textContent"); live != "Response: status "+strconv.Itoa(c.status)+"." {
+				t.Errorf("%s: the live region says %q, want the status %d", c.path, live, c.status)
+			}
+			rec.check(t, "try it on "+c.path)
+		}
+		screenshot(t, tab, filepath.Join(shots, "tryit-204-1280-light.png"), true)
+	})
+
 	t.Run("without JavaScript", func(t *testing.T) {
 		tab, rec := newTab(t, ctx, base)
 		if _, err := chromedp.Call(tab, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
@@ -360,9 +404,10 @@ func newTab(t *testing.T, browserCtx context.Context, base string) (context.Cont
 type recorder struct {
 	base string
 
-	mu       sync.Mutex
-	allow404 string // the URL of a document that is meant to answer 404
-	problems []string
+	mu         sync.Mutex
+	allow404   string // the URL of a document that is meant to answer 404
+	allowFetch string // the URL a script fetches that is meant to answer 4xx or 5xx
+	problems   []string
 }
 
 func (r *recorder) add(format string, args ...any) {
@@ -392,8 +437,8 @@ func (r *recorder) listen(ev any) {
 		r.add("uncaught exception at %s:%d: %s", d.URL, d.LineNumber+1, desc)
 	case *cdplog.EventEntryAdded:
 		e := ev.Entry
-		if e.Source == cdplog.EntrySourceNetwork && e.URL == r.allow404 {
-			return // the console's note of the 404 page's own status
+		if e.Source == cdplog.EntrySourceNetwork && (e.URL == r.allow404 || e.URL == r.allowFetch) {
+			return // the console's note of a status that is meant
 		}
 		if e.Level == cdplog.EntryLevelError || e.Source == cdplog.EntrySourceSecurity {
 			r.add("console %s %s: %s %s", e.Source, e.Level, e.Text, e.URL)
@@ -404,7 +449,8 @@ func (r *recorder) listen(ev any) {
 			r.add("request to another host: %s", u)
 		}
 	case *network.EventResponseReceived:
-		if ev.Response.Status >= 400 && !(ev.Type == network.ResourceTypeDocument && ev.Response.URL == r.allow404) {
+		if ev.Response.Status >= 400 && !(ev.Type == network.ResourceTypeDocument && ev.Response.URL == r.allow404) &&
+			!(ev.Type == network.ResourceTypeFetch && ev.Response.URL == r.allowFetch) {
 			r.add("%s answered %d", ev.Response.URL, ev.Response.Status)
 		}
 	case *network.EventLoadingFailed:
@@ -420,6 +466,14 @@ func (r *recorder) reset(url404 string) {
 	defer r.mu.Unlock()
 	r.problems = nil
 	r.allow404 = url404
+	r.allowFetch = ""
+}
+
+// expectFetch lets a script's request of url answer 4xx or 5xx.
+func (r *recorder) expectFetch(url string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.allowFetch = url
 }
 
 // check reports what was recorded since the last reset.
