@@ -445,10 +445,14 @@ func TestMetrics(t *testing.T) {
 			s.ServeHTTP(httptest.NewRecorder(), readRaw(t, "GET "+target+" HTTP/1.1\r\nHost: x\r\n\r\n"))
 		}
 	}
+	// The live endpoint is one route, whatever the method and pattern.
+	s.ServeHTTP(httptest.NewRecorder(), readRaw(t, "POST /status/418 HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"))
+	s.ServeHTTP(httptest.NewRecorder(), readRaw(t, "GET /status/418/x HTTP/1.1\r\nHost: x\r\n\r\n"))
 	for series, want := range map[string]float64{
 		`httpstatus_http_requests_total{code="200",route="GET /{page}"}`:                     5,
 		`httpstatus_http_requests_total{code="404",route="GET /{page}"}`:                     2,
-		`httpstatus_http_requests_total{code="418",route="/status/{codes...}"}`:              1,
+		`httpstatus_http_requests_total{code="418",route="/status/{codes...}"}`:              2,
+		`httpstatus_http_requests_total{code="400",route="/status/{codes...}"}`:              1,
 		`httpstatus_http_requests_total{code="400",route="unmatched"}`:                       1,
 		`httpstatus_http_request_duration_seconds_count{route="GET /{page}"}`:                7,
 		`httpstatus_http_requests_in_flight`:                                                 0,

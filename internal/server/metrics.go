@@ -23,7 +23,8 @@ import (
 //
 // route is the ServeMux pattern that served the request ("GET /{page}",
 // "/status/{codes...}"), or "unmatched" for requests refused before
-// routing, never the raw path: the number of series stays bounded whatever
+// routing, never the raw path (the live endpoint's GET pattern counts as
+// its method-less one, see livePattern): the number of series stays bounded whatever
 // clients send. code is the final status, 100 to 999.
 
 // durationBuckets spans a cached page (tens of microseconds) to the
@@ -36,8 +37,11 @@ var durationBuckets = []float64{
 const unmatched = "unmatched"
 
 func routeLabel(pattern string) string {
-	if pattern == "" {
+	switch pattern {
+	case "":
 		return unmatched
+	case liveGETPattern:
+		return livePattern
 	}
 	return pattern
 }

@@ -23,6 +23,21 @@ func (s *Server) addRoutes(mux *http.ServeMux) {
 	if !s.opts.SeparateMetrics {
 		mux.Handle("GET /metrics", s.metrics.http)
 	}
-	mux.Handle("/status/{codes...}", s.handleStatus())
+	live := s.handleStatus()
+	mux.Handle(liveGETPattern, live)
+	mux.Handle(livePattern, live)
 	mux.Handle("/", s.handleFallback())
 }
+
+// The live endpoint answers every method and every path under /status/,
+// under livePattern. It is also registered for GET of one path segment,
+// the request nearly every client sends, for the router's sake: it looks in
+// its GET tree first, so without liveGETPattern a GET of /status/503 would
+// fail there before reaching the method-less pattern, and a "{codes...}"
+// wildcard makes it look up "/status/503/" too, in case a redirect to it
+// would match exactly. Both cost allocations on every request. The metrics
+// count both patterns as one route, livePattern.
+const (
+	livePattern    = "/status/{codes...}"
+	liveGETPattern = "GET /status/{codes}"
+)
