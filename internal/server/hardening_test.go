@@ -127,7 +127,6 @@ func checkSecurityHeaders(t testing.TB, what string, h http.Header) {
 		"X-Content-Type-Options":     "nosniff",
 		"Referrer-Policy":            "strict-origin-when-cross-origin",
 		"Cross-Origin-Opener-Policy": "same-origin",
-		"X-Frame-Options":            "DENY",
 	} {
 		if got := h.Get(k); got != want {
 			t.Errorf("%s: %s = %q, want %q", what, k, got, want)

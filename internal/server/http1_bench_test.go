@@ -170,7 +170,6 @@ func BenchmarkHeaderBlock(b *testing.B) {
 		{"Cache-Control", "public, max-age=3600"},
 		{"Cross-Origin-Opener-Policy", "same-origin"},
 		{"Referrer-Policy", "strict-origin-when-cross-origin"},
-		{"X-Frame-Options", "DENY"},
 	}
 	body := bytes.Repeat([]byte("x"), 3166)
 	req := []byte("GET /503 HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/html\r\nAccept-Encoding: gzip\r\n\r\n")

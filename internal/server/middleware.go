@@ -24,12 +24,12 @@ var securityHeaderValues = [...]struct {
 	{"X-Content-Type-Options", []string{"nosniff"}[:1:1]},
 	{"Referrer-Policy", []string{"strict-origin-when-cross-origin"}[:1:1]},
 	{"Cross-Origin-Opener-Policy", []string{"same-origin"}[:1:1]},
-	{"X-Frame-Options", []string{"DENY"}[:1:1]},
 }
 
 // securityHeaders sets the headers every response carries: a CSP with no
-// inline code and no other hosts, nosniff, a referrer policy, no framing
-// and an opener policy.
+// inline code, no other hosts and no framing (frame-ancestors 'none', which
+// makes X-Frame-Options redundant), nosniff, a referrer policy and an
+// opener policy.
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
