@@ -1,18 +1,14 @@
 package catalog
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
-
-	"go.yaml.in/yaml/v3"
 )
 
 // A document is one front matter block and the Markdown body after it.
 type document struct {
-	front []byte
+	front string
 	body  string
 	line  int // line of the opening "---"
 }
@@ -21,64 +17,66 @@ type document struct {
 // more blocks of the form
 //
 //	---
-//	front matter (YAML)
+//	front matter (YAML, as frontmatter.go reads it)
 //	---
 //	Markdown body
 //
 // so a line holding only "---" always opens or closes front matter; bodies
 // use "***" for a thematic break.
 func splitDocuments(data []byte) ([]document, error) {
-	text := strings.ReplaceAll(string(data), "\r\n", "\n")
-	lines := strings.Split(text, "\n")
-	if len(lines) == 0 || lines[0] != "---" {
-		return nil, errors.New("line 1: want \"---\" to open the front matter")
+	text := string(data)
+	if strings.Contains(text, "\r\n") {
+		text = strings.ReplaceAll(text, "\r\n", "\n")
+	}
+	// Each "---" line, by its line number and the offsets of its start
+	// and of the next line's start.
+	type fence struct{ line, start, next int }
+	var fences []fence
+	start := 0
+	for n := 1; ; n++ {
+		end := strings.IndexByte(text[start:], '\n')
+		next := start + end + 1
+		if end < 0 {
+			end, next = len(text)-start, len(text)
+		}
+		if text[start:start+end] == "---" {
+			fences = append(fences, fence{n, start, next})
+		} else if n == 1 {
+			return nil, errors.New("line 1: want \"---\" to open the front matter")
+		}
+		if next >= len(text) {
+			break
+		}
+		start = next
 	}
 	var docs []document
-	i := 0
-	for i < len(lines) {
-		if lines[i] != "---" {
-			return nil, fmt.Errorf("line %d: want \"---\"", i+1)
+	for i := 0; i < len(fences); i += 2 {
+		open := fences[i]
+		if i+1 == len(fences) {
+			return nil, fmt.Errorf("line %d: front matter is not closed by \"---\"", open.line)
 		}
-		open := i
-		j := i + 1
-		for j < len(lines) && lines[j] != "---" {
-			j++
+		closing := fences[i+1]
+		bodyEnd := len(text)
+		if i+2 < len(fences) {
+			bodyEnd = fences[i+2].start
 		}
-		if j == len(lines) {
-			return nil, fmt.Errorf("line %d: front matter is not closed by \"---\"", open+1)
-		}
-		front := strings.Join(lines[open+1:j], "\n")
-		k := j + 1
-		for k < len(lines) && lines[k] != "---" {
-			k++
-		}
-		body := strings.TrimSpace(strings.Join(lines[j+1:k], "\n"))
-		docs = append(docs, document{front: []byte(front), body: body, line: open + 1})
-		i = k
+		front := strings.TrimSuffix(text[open.next:closing.start], "\n")
+		body := strings.TrimSpace(text[closing.next:bodyEnd])
+		docs = append(docs, document{front: front, body: body, line: open.line})
 	}
 	return docs, nil
 }
 
-// decodeStrict decodes YAML into v, rejecting unknown fields.
-func decodeStrict(front []byte, v any) error {
-	dec := yaml.NewDecoder(bytes.NewReader(front))
-	dec.KnownFields(true)
-	if err := dec.Decode(v); err != nil {
-		if errors.Is(err, io.EOF) {
-			return errors.New("front matter is empty")
-		}
-		return cleanYAMLError(err)
+// decodeFrontMatter decodes front matter into v, rejecting unknown fields.
+func decodeFrontMatter(front string, v any) error {
+	n, err := parseFrontMatter(front)
+	if err != nil {
+		return err
 	}
-	return nil
-}
-
-// cleanYAMLError drops the library's prefix so messages read
-// "line 3: field nmae not found in type catalog.Entry".
-func cleanYAMLError(err error) error {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	msg = strings.TrimPrefix(msg, "unmarshal errors:\n  ")
-	msg = strings.ReplaceAll(msg, "\n  ", "; ")
-	return errors.New(msg)
+	if n == nil {
+		return errors.New("front matter is empty")
+	}
+	return decode(n, v)
 }
 
 // parseCode parses a code file (NNN.md) into a Code with one Entry per
@@ -92,7 +90,7 @@ func parseCode(name string, data []byte) (*Code, error) {
 	var errs []error
 	for i, d := range docs {
 		var e Entry
-		if err := decodeStrict(d.front, &e); err != nil {
+		if err := decodeFrontMatter(d.front, &e); err != nil {
 			errs = append(errs, fmt.Errorf("%s: meaning %d (line %d): %w", name, i+1, d.line, err))
 			continue
 		}
@@ -117,7 +115,7 @@ func parseClass(name string, data []byte) (*Class, error) {
 		return nil, fmt.Errorf("%s: a class file holds one front matter block, found %d", name, len(docs))
 	}
 	var k Class
-	if err := decodeStrict(docs[0].front, &k); err != nil {
+	if err := decodeFrontMatter(docs[0].front, &k); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	k.Body = docs[0].body
