@@ -182,6 +182,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
+	if err := rnd.ParseTemplates(); err != nil {
+		return err
+	}
 	opts := server.Options{Logger: log, Version: buildVersion(), SeparateMetrics: c.metricsAddr != "", BaseURL: c.baseURL, MaxSleep: c.maxSleep, MaxSlow: c.maxSlow}
 	srv := server.New(rnd, opts)
 	maxSleep := opts.MaxSleep

@@ -12,10 +12,10 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
-	"mime"
 	"path"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
@@ -84,43 +84,67 @@ type Asset struct {
 // Renderer renders pages from a catalog.
 type Renderer struct {
 	cat    *catalog.Catalog
-	pages  map[string]*template.Template
 	md     goldmark.Markdown
 	assets []Asset
 	urls   map[string]string // "site.css" -> hashed path
+
+	// The page templates, parsed by the first HTML page rendered: the
+	// text and JSON forms, all the command line prints, never need them.
+	web      fs.FS
+	tmplOnce sync.Once
+	pages    map[string]*template.Template
+	tmplErr  error
 }
 
-// New parses the templates in web (templates/*.tmpl) and hashes the files in
-// web's static/ folder. It fails if any template does not parse.
+// pageTemplates are the templates in web's templates/ folder, each
+// parsed with layout.tmpl.
+var pageTemplates = []string{"home", "class", "code", "search", "notfound"}
+
+// New hashes the files in web's static/ folder and keeps web for its
+// templates (templates/*.tmpl), which are parsed when the first HTML page
+// is rendered; ParseTemplates parses them now.
 func New(cat *catalog.Catalog, web fs.FS) (*Renderer, error) {
 	r := &Renderer{
-		cat:   cat,
-		pages: map[string]*template.Template{},
-		md:    goldmark.New(goldmark.WithExtensions(extension.Table)),
-		urls:  map[string]string{},
+		cat:  cat,
+		md:   goldmark.New(goldmark.WithExtensions(extension.Table)),
+		urls: map[string]string{},
+		web:  web,
 	}
 	if err := r.loadAssets(web); err != nil {
 		return nil, err
 	}
+	return r, nil
+}
+
+// ParseTemplates parses the page templates, once, and reports whether
+// they parse: a server calls it at start, to fail there rather than on a
+// request.
+func (r *Renderer) ParseTemplates() error {
+	r.tmplOnce.Do(func() { r.pages, r.tmplErr = parseTemplates(r.web, r.funcs()) })
+	return r.tmplErr
+}
+
+func parseTemplates(web fs.FS, funcs template.FuncMap) (map[string]*template.Template, error) {
 	layout, err := fs.ReadFile(web, "templates/layout.tmpl")
 	if err != nil {
 		return nil, fmt.Errorf("read layout: %w", err)
 	}
-	for _, name := range []string{"home", "class", "code", "search", "notfound"} {
+	pages := map[string]*template.Template{}
+	for _, name := range pageTemplates {
 		src, err := fs.ReadFile(web, "templates/"+name+".tmpl")
 		if err != nil {
 			return nil, fmt.Errorf("read template %s: %w", name, err)
 		}
-		t := template.New("layout").Funcs(r.funcs())
+		t := template.New("layout").Funcs(funcs)
 		if _, err := t.Parse(string(layout)); err != nil {
 			return nil, fmt.Errorf("parse layout: %w", err)
 		}
 		if _, err := t.Parse(string(src)); err != nil {
 			return nil, fmt.Errorf("parse template %s: %w", name, err)
 		}
-		r.pages[name] = t
+		pages[name] = t
 	}
-	return r, nil
+	return pages, nil
 }
 
 func (r *Renderer) loadAssets(web fs.FS) error {
@@ -138,21 +162,26 @@ func (r *Renderer) loadAssets(web fs.FS) error {
 		ext := path.Ext(base)
 		sum := sha256.Sum256(body)
 		hashed := "/static/" + strings.TrimSuffix(base, ext) + "." + hex.EncodeToString(sum[:5]) + ext
-		ctype := mime.TypeByExtension(ext)
-		switch ext { // mime's table depends on the host; these must not
-		case ".css":
-			ctype = "text/css; charset=utf-8"
-		case ".js":
-			ctype = "text/javascript; charset=utf-8"
-		case ".svg":
-			ctype = "image/svg+xml"
-		case ".ico":
-			ctype = "image/x-icon"
+		// Our own table, not package mime's: its table depends on the
+		// host, and reading the host's tables costs every command 3 ms.
+		ctype, ok := assetTypes[ext]
+		if !ok {
+			return fmt.Errorf("asset %s: no content type for %q: add it to assetTypes", name, ext)
 		}
 		r.assets = append(r.assets, Asset{Path: hashed, ContentType: ctype, Body: body})
 		r.urls[base] = hashed
 	}
 	return nil
+}
+
+// assetTypes are the content types of the static files, by extension.
+var assetTypes = map[string]string{
+	".css":   "text/css; charset=utf-8",
+	".js":    "text/javascript; charset=utf-8",
+	".svg":   "image/svg+xml",
+	".ico":   "image/x-icon",
+	".png":   "image/png",
+	".woff2": "font/woff2",
 }
 
 // Assets returns the static files with their hashed paths.
@@ -189,6 +218,9 @@ func (r *Renderer) markdownHTML(e *catalog.Entry) (template.HTML, error) {
 }
 
 func (r *Renderer) execute(page string, data any) ([]byte, error) {
+	if err := r.ParseTemplates(); err != nil {
+		return nil, err
+	}
 	var buf bytes.Buffer
 	if err := r.pages[page].ExecuteTemplate(&buf, "layout", data); err != nil {
 		return nil, fmt.Errorf("render %s: %w", page, err)

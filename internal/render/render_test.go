@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"flag"
 	"html"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/httpstatus/httpstatus/content"
 	"github.com/httpstatus/httpstatus/internal/catalog"
@@ -226,4 +228,56 @@ func ExampleRenderer_CodeTerminal() {
 	os.Stdout.Write(out[:strings.Index(string(out), "\n")+1])
 	// Output:
 	// 503 Service Unavailable
+}
+
+// TestTemplateErrors checks that a template that does not parse, or an
+// asset without a known content type, is reported: by New for the asset,
+// by ParseTemplates and by the first HTML page for the template, while
+// the text and JSON forms, which need no template, still render.
+func TestTemplateErrors(t *testing.T) {
+	t.Parallel()
+	cat, err := catalog.Load(content.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := func() fstest.MapFS {
+		m := fstest.MapFS{}
+		err := fs.WalkDir(web.FS(), ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := fs.ReadFile(web.FS(), p)
+			m[p] = &fstest.MapFile{Data: b}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	if r, err := render.New(cat, files()); err != nil || r.ParseTemplates() != nil {
+		t.Fatalf("the real templates: New: %v; ParseTemplates: %v", err, r.ParseTemplates())
+	}
+
+	broken := files()
+	broken["templates/code.tmpl"] = &fstest.MapFile{Data: []byte(`{{define "main"}}{{.Code}`)}
+	r, err := render.New(cat, broken)
+	if err != nil {
+		t.Fatalf("New with a broken template: %v, want the error later", err)
+	}
+	if _, err := r.Render(render.Page{Kind: render.KindCode, Code: 503, Format: render.Text}); err != nil {
+		t.Errorf("the text form needs no template, but: %v", err)
+	}
+	if err := r.ParseTemplates(); err == nil || !strings.Contains(err.Error(), "parse template code") {
+		t.Errorf("ParseTemplates = %v, want the code template's error", err)
+	}
+	if _, err := r.Render(render.Page{Kind: render.KindHome, Format: render.HTML}); err == nil {
+		t.Errorf("an HTML page rendered with a broken template")
+	}
+
+	odd := files()
+	odd["static/notes.xyz"] = &fstest.MapFile{Data: []byte("x")}
+	if _, err := render.New(cat, odd); err == nil || !strings.Contains(err.Error(), `no content type for ".xyz"`) {
+		t.Errorf("New with static/notes.xyz = %v, want an error naming the extension", err)
+	}
 }
