@@ -36,6 +36,9 @@ const (
 	idleTimeout       = 60 * time.Second
 	maxHeaderBytes    = 16 << 10
 	shutdownMargin    = 5 * time.Second
+	// The page cache is filled after the first answer, or after warmDelay
+	// when no request comes; /readyz answers 200 once it is full.
+	warmDelay = 100 * time.Millisecond
 	// The widest --max-sleep and --max-slow: a sleeping request holds a
 	// connection and a goroutine, and the write timeout grows with the
 	// sleep.
@@ -209,6 +212,15 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	log.Info("listening", "addr", "http://"+ln.Addr().String())
 	go func() {
+		// Warm after the first answer (often a health check, or a
+		// person's first page), or after warmDelay: it takes a core for a
+		// while, and the first request should not wait for it.
+		select {
+		case <-srv.Served():
+		case <-time.After(warmDelay):
+		case <-ctx.Done():
+			return
+		}
 		start := time.Now()
 		if err := srv.Warm(); err != nil {
 			log.Error("warm page cache", "err", err)

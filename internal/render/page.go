@@ -133,10 +133,16 @@ func (r *Renderer) Pages() []Page {
 		last = codes[len(codes)-1].Code
 	}
 	for n := 100; n <= last; n++ {
-		if _, err := r.cat.Lookup(n); err == nil || catalog.InRange(n) {
+		if catalog.InRange(n) || r.has(n) {
 			add(Page{Kind: KindCode, Code: n})
 		}
 	}
 	out = append(out, Page{Kind: KindCodes, Format: JSON, Explicit: true})
 	return out
+}
+
+// has reports whether the catalog has a meaning for code.
+func (r *Renderer) has(code int) bool {
+	_, err := r.cat.Lookup(code)
+	return err == nil
 }

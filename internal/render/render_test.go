@@ -281,3 +281,20 @@ func TestTemplateErrors(t *testing.T) {
 		t.Errorf("New with static/notes.xyz = %v, want an error naming the extension", err)
 	}
 }
+
+func BenchmarkParseTemplates(b *testing.B) {
+	cat, err := catalog.Load(content.FS())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		r, err := render.New(cat, web.FS())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := r.ParseTemplates(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

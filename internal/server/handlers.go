@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/httpstatus/httpstatus/internal/render"
 )
@@ -167,9 +168,13 @@ func (s *Server) handleFavicon() http.Handler {
 
 // handleSiteFile serves a file made once at start, such as robots.txt or
 // sitemap.xml, with the same bytes a static export holds.
-func (s *Server) handleSiteFile(ctype string, data []byte) http.Handler {
-	b := newBody(ctype, data)
+func (s *Server) handleSiteFile(ctype string, render func() []byte) http.Handler {
+	// Rendered by the first request: the sitemap lists every page, and a
+	// server's start need not wait for it.
+	var once sync.Once
+	var b *body
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		once.Do(func() { b = newBody(ctype, render()) })
 		w.Header()["Cache-Control"] = hCachePage
 		serveBody(w, r, http.StatusOK, b)
 	})

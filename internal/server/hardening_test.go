@@ -553,7 +553,17 @@ func TestReadyz(t *testing.T) {
 			t.Errorf("GET %s: Cache-Control %q, want no-store", path, cc)
 		}
 	}
+	select {
+	case <-s.Served():
+		t.Fatal("Served is closed before any request")
+	default:
+	}
 	check("/readyz", 503, "warming up\n")
+	select {
+	case <-s.Served():
+	default:
+		t.Fatal("Served is still open after a request")
+	}
 	check("/healthz", 200, "ok\n")
 	if err := s.Warm(); err != nil {
 		t.Fatal(err)

@@ -86,6 +86,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		defer func() {
 			d := time.Since(start)
 			s.metrics.inFlight.Dec()
+			s.markServed()
 			status := rec.status
 			if status == 0 {
 				status = http.StatusOK // nothing written: net/http sends 200

@@ -16,8 +16,8 @@ func (s *Server) addRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /search", s.handleSearch())
 	mux.Handle("GET /static/{file}", s.handleAsset())
 	mux.Handle("GET /favicon.ico", s.handleFavicon())
-	mux.Handle("GET /robots.txt", s.handleSiteFile("text/plain; charset=utf-8", s.rnd.Robots(s.baseURL())))
-	mux.Handle("GET /sitemap.xml", s.handleSiteFile(render.SitemapContentType, s.rnd.Sitemap(s.baseURL())))
+	mux.Handle("GET /robots.txt", s.handleSiteFile("text/plain; charset=utf-8", func() []byte { return s.rnd.Robots(s.baseURL()) }))
+	mux.Handle("GET /sitemap.xml", s.handleSiteFile(render.SitemapContentType, func() []byte { return s.rnd.Sitemap(s.baseURL()) }))
 	mux.Handle("GET /healthz", handleHealth())
 	mux.Handle("GET /readyz", s.handleReady())
 	if !s.opts.SeparateMetrics {

@@ -21,6 +21,7 @@ package server
 import (
 	"log/slog"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -60,12 +61,17 @@ type Server struct {
 	// Drain is called; /readyz answers 200 only when ready and not
 	// draining.
 	ready, draining atomic.Bool
+
+	// served is closed when the first response has been written.
+	served     chan struct{}
+	servedOnce sync.Once
+	anyServed  atomic.Bool
 }
 
 // New returns the handler of the whole site. It renders nothing up front;
 // call Warm to fill the page cache ahead of traffic.
 func New(rnd *render.Renderer, opts Options) *Server {
-	s := &Server{log: opts.Logger, opts: opts, rnd: rnd, pages: newCache(), metrics: newMetrics(opts.Version)}
+	s := &Server{log: opts.Logger, opts: opts, rnd: rnd, pages: newCache(), metrics: newMetrics(opts.Version), served: make(chan struct{})}
 	mux := http.NewServeMux()
 	s.addRoutes(mux)
 	s.handler = s.observe(s.recoverPanics(securityHeaders(s.guard(mux))))
@@ -92,6 +98,21 @@ func (s *Server) Warm() error {
 	}
 	s.ready.Store(true)
 	return nil
+}
+
+// Served returns a channel that is closed once the server has answered
+// its first request: a caller can hold background work, such as Warm,
+// until then, so that the first request does not compete with it.
+func (s *Server) Served() <-chan struct{} { return s.served }
+
+// markServed closes served after the first response.
+func (s *Server) markServed() {
+	if !s.anyServed.Load() {
+		s.servedOnce.Do(func() {
+			s.anyServed.Store(true)
+			close(s.served)
+		})
+	}
 }
 
 // Drain marks the server as shutting down: /readyz answers 503 from now
