@@ -175,6 +175,16 @@ func loadCatalog(dir string) (*catalog.Catalog, error) {
 	return cat, nil
 }
 
+// loadCodeRenderer is loadRenderer for the text and JSON forms of one
+// code: it reads only the embedded files they show (catalog.LoadCode).
+func loadCodeRenderer(code int) (*render.Renderer, error) {
+	cat, err := catalog.LoadCode(content.FS(), code)
+	if err != nil {
+		return nil, fmt.Errorf("load content: %w", err)
+	}
+	return render.New(cat, web.FS())
+}
+
 func loadRenderer(dir string) (*render.Renderer, error) {
 	cat, err := loadCatalog(dir)
 	if err != nil {
@@ -211,7 +221,9 @@ func runShow(args []string, e env) error {
 	if err != nil {
 		return usagef("show: %v", err)
 	}
-	rnd, err := loadRenderer("")
+	// Both forms show the code, its class and the names of the codes it
+	// relates to: only their files are read.
+	rnd, err := loadCodeRenderer(code)
 	if err != nil {
 		return err
 	}

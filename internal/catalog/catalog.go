@@ -284,3 +284,59 @@ func Load(fsys fs.FS) (*Catalog, error) {
 	slices.SortFunc(c.classes, func(a, b *Class) int { return strings.Compare(a.Name, b.Name) })
 	return c, nil
 }
+
+// LoadCode reads only what the page of one code shows: the code's file,
+// if it has one, its class, the x00 code of its class (what a client
+// treats an unassigned number as) and the codes its meanings relate to.
+// Reading six files instead of a hundred is most of what "httpstatus 503"
+// costs. The result holds only those codes, so it answers Lookup and
+// Class for them and nothing about the rest (Codes lists what was read);
+// and it is not checked across files, so it is for content that Load has
+// validated, such as the embedded content, which the tests load.
+func LoadCode(fsys fs.FS, code int) (*Catalog, error) {
+	c := &Catalog{byCode: map[int]*Code{}}
+	read := func(name string) (parsedFile, bool) {
+		if _, err := fs.Stat(fsys, name); err != nil {
+			return parsedFile{}, false
+		}
+		f := parseFile(fsys, name)
+		return f, true
+	}
+	addCode := func(n int) error {
+		if _, ok := c.byCode[n]; ok {
+			return nil
+		}
+		f, ok := read(strconv.Itoa(n) + ".md")
+		if !ok {
+			return nil
+		}
+		if f.err != nil {
+			return f.err
+		}
+		c.codes = append(c.codes, f.code)
+		c.byCode[n] = f.code
+		return nil
+	}
+	if f, ok := read(ClassOf(code) + ".md"); ok {
+		if f.err != nil {
+			return nil, f.err
+		}
+		c.classes = append(c.classes, f.class)
+	}
+	if err := addCode(code); err != nil {
+		return nil, err
+	}
+	want := []int{code / 100 * 100}
+	if k, ok := c.byCode[code]; ok {
+		for _, e := range k.Entries {
+			want = append(want, e.Related...)
+		}
+	}
+	for _, n := range want {
+		if err := addCode(n); err != nil {
+			return nil, err
+		}
+	}
+	slices.SortFunc(c.codes, func(a, b *Code) int { return a.Code - b.Code })
+	return c, nil
+}

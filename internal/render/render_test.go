@@ -298,3 +298,50 @@ func BenchmarkParseTemplates(b *testing.B) {
 		}
 	}
 }
+
+// TestLoadCodeRendersTheSame checks that a renderer over catalog.LoadCode,
+// which reads only the files one code's page shows, renders that code's
+// text (plain and coloured) and JSON forms byte for byte as one over the
+// whole catalog, for every number with a page.
+func TestLoadCodeRendersTheSame(t *testing.T) {
+	t.Parallel()
+	full := newRenderer(t)
+	n := 0
+	for code := 100; code <= 999; code++ {
+		if _, err := full.Catalog().Lookup(code); err != nil && !catalog.InRange(code) {
+			continue
+		}
+		n++
+		cat, err := catalog.LoadCode(content.FS(), code)
+		if err != nil {
+			t.Fatalf("LoadCode(%d): %v", code, err)
+		}
+		part, err := render.New(cat, web.FS())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, color := range []bool{false, true} {
+			want, err := full.CodeTerminal(code, color)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := part.CodeTerminal(code, color)
+			if err != nil {
+				t.Fatalf("CodeTerminal(%d) over LoadCode: %v", code, err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("CodeTerminal(%d, %v) over LoadCode differs:\n%s\nwant\n%s", code, color, got, want)
+			}
+		}
+		want, _ := full.Code(code, render.JSON)
+		if got, err := part.Code(code, render.JSON); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("Code(%d, JSON) over LoadCode differs (%v):\n%s\nwant\n%s", code, err, got, want)
+		}
+	}
+	if n < 500 {
+		t.Errorf("compared %d codes, want every number from 100 to 599 and more", n)
+	}
+	if _, err := catalog.LoadCode(content.FS(), 999); err != nil {
+		t.Errorf("LoadCode(999): %v", err)
+	}
+}
