@@ -6,7 +6,7 @@
 #   make check   static checks: go vet, gofmt, staticcheck, govulncheck
 #                (scripts/vulncheck.sh: an offline-built vulnerability DB)
 #   make fuzz    every FuzzXxx for FUZZTIME each (run by integration)
-#   make build   the binary, in bin/httpstatus
+#   make build   the binary, static (CGO_ENABLED=0), in bin/httpstatus
 #   make bench   the load benchmark against a bare net/http server, nginx
 #                and go-httpbin, under 3 minutes (see BENCHMARKS.md); the
 #                report also goes to bin/bench-report.md. Not in make test.
@@ -25,7 +25,7 @@ FUZZTIME ?= 5s
 .PHONY: test unit integration deps build check fmt fuzz bench
 
 build:
-	$(GO) build -o bin/httpstatus ./cmd/httpstatus
+	CGO_ENABLED=0 $(GO) build -o bin/httpstatus ./cmd/httpstatus
 
 test: unit integration
 
