@@ -214,7 +214,7 @@ func FuzzParseFrontMatter(f *testing.F) {
 	f.Add([]byte("---\na: [\n---\nbody\n---\nb: 1\n---\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		// Any input gives a Code or an error naming the file, never a panic.
-		k, err := parseCode("503.md", data)
+		k, err := parseCode("503.md", string(data))
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "503.md: ") {
 				t.Errorf("error %q does not name the file", err)
@@ -224,6 +224,6 @@ func FuzzParseFrontMatter(f *testing.F) {
 		if len(k.Entries) == 0 {
 			t.Errorf("parseCode returned a code with no entries")
 		}
-		_, _ = parseClass("5xx.md", data)
+		_, _ = parseClass("5xx.md", string(data))
 	})
 }

@@ -40,7 +40,7 @@ func contentFronts(t testing.TB) map[string][]string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		docs, err := splitDocuments(data)
+		docs, err := splitDocuments(string(data))
 		if err != nil {
 			t.Fatal(err)
 		}

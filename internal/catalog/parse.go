@@ -23,8 +23,7 @@ type document struct {
 //
 // so a line holding only "---" always opens or closes front matter; bodies
 // use "***" for a thematic break.
-func splitDocuments(data []byte) ([]document, error) {
-	text := string(data)
+func splitDocuments(text string) ([]document, error) {
 	if strings.Contains(text, "\r\n") {
 		text = strings.ReplaceAll(text, "\r\n", "\n")
 	}
@@ -81,8 +80,8 @@ func decodeFrontMatter(front string, v any) error {
 
 // parseCode parses a code file (NNN.md) into a Code with one Entry per
 // document.
-func parseCode(name string, data []byte) (*Code, error) {
-	docs, err := splitDocuments(data)
+func parseCode(name, text string) (*Code, error) {
+	docs, err := splitDocuments(text)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -106,8 +105,8 @@ func parseCode(name string, data []byte) (*Code, error) {
 }
 
 // parseClass parses a class file (Nxx.md): one document.
-func parseClass(name string, data []byte) (*Class, error) {
-	docs, err := splitDocuments(data)
+func parseClass(name, text string) (*Class, error) {
+	docs, err := splitDocuments(text)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
