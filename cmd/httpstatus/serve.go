@@ -8,8 +8,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/httpstatus/httpstatus/internal/render"
@@ -181,6 +183,12 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
+	// No garbage collection until the first answer or warmDelay: the
+	// start allocates a few megabytes, most of which it keeps, and a
+	// collection in the middle of it only delays the first answer.
+	gcPercent := debug.SetGCPercent(-1)
+	restoreGC := sync.OnceFunc(func() { debug.SetGCPercent(gcPercent) })
+	defer restoreGC()
 	rnd, err := loadRenderer(c.content)
 	if err != nil {
 		return err
@@ -221,6 +229,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 		case <-ctx.Done():
 			return
 		}
+		restoreGC()
 		start := time.Now()
 		if err := srv.Warm(); err != nil {
 			log.Error("warm page cache", "err", err)
