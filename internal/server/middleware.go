@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -69,6 +70,11 @@ func (r *statusRecorder) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
+// recorders holds statusRecorders between requests, so that observing a
+// request allocates nothing. A handler never keeps its ResponseWriter past
+// its return, so a recorder is free once the request is logged.
+var recorders = sync.Pool{New: func() any { return new(statusRecorder) }}
+
 // observe counts and times every request in the metrics, by route
 // pattern and status, and logs it: at Debug (off by default, as a log line
 // per request costs more than serving a cached page), or at Error for a
@@ -80,10 +86,15 @@ func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		s.metrics.inFlight.Inc()
-		rec := &statusRecorder{ResponseWriter: w}
+		rec := recorders.Get().(*statusRecorder)
+		rec.ResponseWriter = w
 		// Deferred so that a request whose handler aborts the connection
 		// (http.ErrAbortHandler, re-panicked by recoverPanics) is counted.
 		defer func() {
+			defer func() {
+				*rec = statusRecorder{}
+				recorders.Put(rec)
+			}()
 			d := time.Since(start)
 			s.metrics.inFlight.Dec()
 			s.markServed()
