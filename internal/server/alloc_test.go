@@ -22,9 +22,8 @@ func TestAllocBudget(t *testing.T) {
 		"json extension":  1,
 		"class page":      1,
 		"home":            0, // "/" has no path value to match
-		// The live endpoint: the router's path value and the parsed list
-		// of codes.
-		"status 503": 2,
+		// The live endpoint: the router's path value.
+		"status 503": 1,
 	}
 	for _, p := range hotPaths {
 		max, ok := budget[p.name]

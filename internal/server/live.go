@@ -293,7 +293,8 @@ func (l *live) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h["Cache-Control"] = hNoStore
 	h["Vary"] = hAccept
 
-	choices, err := parseChoices(r.PathValue("codes"), l.allowed, l.hint)
+	var buf [4]choice // most lists are one code: no allocation for them
+	choices, err := parseChoices(buf[:0], r.PathValue("codes"), l.allowed, l.hint)
 	if err != nil {
 		l.badRequest(w, r, err)
 		return
@@ -387,15 +388,14 @@ func (l *live) allowed(code int) bool {
 // "200:3,500:1.5". A weight is a decimal from 0 to 1000 with at most
 // three decimals; a code without one weighs 1. allowed says which codes
 // may be asked for. Errors are one line, with the input quoted and cut
-// short.
-func parseChoices(s string, allowed func(int) bool, hint string) ([]choice, error) {
+// short. The choices are appended to out.
+func parseChoices(out []choice, s string, allowed func(int) bool, hint string) ([]choice, error) {
 	if strings.TrimSpace(s) == "" {
 		return nil, errors.New("no status code: use /status/503, /status/200,500 or /status/200:3,500:1")
 	}
 	if n := strings.Count(s, ",") + 1; n > maxChoices {
 		return nil, fmt.Errorf("too many choices (%d): at most %d codes in one list", n, maxChoices)
 	}
-	var out []choice
 	total := 0
 	for part := range strings.SplitSeq(s, ",") {
 		cs, ws, weighted := strings.Cut(part, ":")

@@ -243,7 +243,7 @@ func TestIntegrationLiveRandomInputs(t *testing.T) {
 			}
 			continue
 		}
-		choices, err := parseChoices(codes, l.allowed, l.hint)
+		choices, err := parseChoices(nil, codes, l.allowed, l.hint)
 		if err != nil {
 			t.Errorf("%s %s: %d, but the codes do not parse (%v)", method, target, status, err)
 			continue

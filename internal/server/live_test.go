@@ -415,7 +415,7 @@ func TestParseChoices(t *testing.T) {
 		{strings.Repeat("200,", maxChoices-1) + "200", "[" + strings.Repeat("{200 1000} ", maxChoices-1) + "{200 1000}]", ""},
 	}
 	for _, tt := range tests {
-		got, err := parseChoices(tt.in, allowed, "100 to 599 or 999")
+		got, err := parseChoices(nil, tt.in, allowed, "100 to 599 or 999")
 		if tt.want != "" {
 			if err != nil || fmt.Sprint(got) != tt.want {
 				t.Errorf("parseChoices(%q) = %v, %v; want %s", tt.in, got, err, tt.want)
@@ -733,7 +733,7 @@ func FuzzParseChoices(f *testing.F) {
 	}
 	allowed := func(c int) bool { return catalog.InRange(c) || c == 999 }
 	f.Fuzz(func(t *testing.T, s string) {
-		got, err := parseChoices(s, allowed, "100 to 599 or 999")
+		got, err := parseChoices(nil, s, allowed, "100 to 599 or 999")
 		if err != nil {
 			if msg := err.Error(); strings.ContainsAny(msg, "\r\n") || len(msg) > 200 {
 				t.Errorf("parseChoices(%q): error %q is not one short line", s, msg)
@@ -810,7 +810,7 @@ func FuzzLiveOptions(f *testing.F) {
 			}
 			return
 		}
-		choices, err := parseChoices(codes, l.allowed, l.hint)
+		choices, err := parseChoices(nil, codes, l.allowed, l.hint)
 		if err != nil {
 			t.Fatalf("/status/%q: answered %d, but the codes do not parse: %v", codes, w.status, err)
 		}
