@@ -108,6 +108,9 @@ func dispatch(ctx context.Context, args []string, e env) error {
 	if _, err := catalog.ParseCode(cmd); err == nil {
 		return runShow(args, e)
 	}
+	if strings.HasPrefix(cmd, "-") {
+		return usagef("unknown flag %q: flags go after the command, such as httpstatus show --json 503", cmd)
+	}
 	return usagef("unknown command %q", cmd)
 }
 

@@ -63,6 +63,7 @@ func TestCLI(t *testing.T) {
 		{"--help", []string{"--help"}, 0, "Usage:", "", ""},
 		{"no args", nil, 2, "", "no command given", ""},
 		{"unknown", []string{"frobnicate"}, 2, "", `unknown command "frobnicate"`, ""},
+		{"unknown top-level flag", []string{"--nope"}, 2, "", `unknown flag "--nope": flags go after the command`, ""},
 		{"serve bad addr", []string{"serve", "--addr", "nope"}, 2, "", "want HOST:PORT", ""},
 		{"serve bad level", []string{"serve", "--addr", "127.0.0.1:0", "--log-level", "loud"}, 2, "", "--log-level", ""},
 		{"serve extra", []string{"serve", "extra"}, 2, "", "unexpected argument", ""},
