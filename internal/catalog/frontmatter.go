@@ -282,7 +282,8 @@ func (p *fmParser) value(rest string, num, ind int, inMap bool) (*node, error) {
 	switch rest[0] {
 	case '|':
 		return p.literal(rest, num, ind)
-	case '[', '{':
+	case '[', '{', '"', '\'':
+		// A flow collection or a quoted value, which end on this line.
 		f := &flow{s: rest, line: num}
 		v, err := f.value()
 		if err != nil {
@@ -290,18 +291,11 @@ func (p *fmParser) value(rest string, num, ind int, inMap bool) (*node, error) {
 		}
 		f.space()
 		if f.pos < len(f.s) && f.s[f.pos] != '#' {
-			return nil, fmErr(num, "unexpected %q after a flow collection", f.s[f.pos:])
-		}
-		return v, p.noContinuation(ind)
-	case '"', '\'':
-		f := &flow{s: rest, line: num}
-		v, err := f.quoted()
-		if err != nil {
-			return nil, err
-		}
-		f.space()
-		if f.pos < len(f.s) && f.s[f.pos] != '#' {
-			return nil, fmErr(num, "unexpected %q after a quoted value", f.s[f.pos:])
+			what := "a flow collection"
+			if v.kind == scalarNode {
+				what = "a quoted value"
+			}
+			return nil, fmErr(num, "unexpected %q after %s", f.s[f.pos:], what)
 		}
 		return v, p.noContinuation(ind)
 	}
@@ -472,18 +466,27 @@ func (f *flow) seq() (*node, error) {
 			return nil, err
 		}
 		n.items = append(n.items, v)
-		f.space()
-		if f.pos == len(f.s) {
-			return nil, f.err("a flow sequence is not closed on its line")
-		}
-		switch f.s[f.pos] {
-		case ',':
-			f.pos++
-		case ']':
-		default:
-			return nil, f.err("want \",\" or \"]\" in a flow sequence, not %q", f.s[f.pos:])
+		if err := f.separator(']', "sequence"); err != nil {
+			return nil, err
 		}
 	}
+}
+
+// separator reads what follows an item of a flow collection: a "," or the
+// closing bracket, which it leaves for the caller's loop to read.
+func (f *flow) separator(closing byte, what string) error {
+	f.space()
+	if f.pos == len(f.s) {
+		return f.err("a flow %s is not closed on its line", what)
+	}
+	switch f.s[f.pos] {
+	case ',':
+		f.pos++
+	case closing:
+	default:
+		return f.err("want \",\" or %q in a flow %s, not %q", string(closing), what, f.s[f.pos:])
+	}
+	return nil
 }
 
 func (f *flow) mapping() (*node, error) {
@@ -523,16 +526,8 @@ func (f *flow) mapping() (*node, error) {
 		}
 		n.keys = append(n.keys, k)
 		n.items = append(n.items, v)
-		f.space()
-		if f.pos == len(f.s) {
-			return nil, f.err("a flow mapping is not closed on its line")
-		}
-		switch f.s[f.pos] {
-		case ',':
-			f.pos++
-		case '}':
-		default:
-			return nil, f.err("want \",\" or \"}\" in a flow mapping, not %q", f.s[f.pos:])
+		if err := f.separator('}', "mapping"); err != nil {
+			return nil, err
 		}
 	}
 }
