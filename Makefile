@@ -42,15 +42,10 @@ integration: deps
 	@$(MAKE) --no-print-directory fuzz
 
 # Each fuzz target found in the tests, new ones included, fuzzed for
-# FUZZTIME. A failing input is saved under testdata/fuzz/ and fails the run.
+# FUZZTIME. A failing input is saved under testdata/fuzz/ and fails the run
+# (scripts/fuzz.sh, which also says what it retries, and why).
 fuzz:
-	@set -e; for file in $$(grep -rl --include='*_test.go' --exclude-dir=node_modules --exclude-dir=.git '^func Fuzz' . | sort); do \
-	  dir=$$(dirname $$file); \
-	  for name in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$file); do \
-	    echo "fuzz: $$name ($$dir) for $(FUZZTIME)"; \
-	    $(GO) test -run='^$$' -fuzz="^$$name$$" -fuzztime=$(FUZZTIME) $$dir; \
-	  done; \
-	done
+	@GO="$(GO)" FUZZTIME="$(FUZZTIME)" ./scripts/fuzz.sh
 
 # Installs nginx and wrk when missing (as root), builds everything, pins
 # servers and wrk to separate cores, prints a Markdown table and the goals.
