@@ -21,7 +21,7 @@ import (
 //	key: 'single-quoted value'
 //	key: [a, b c, "d"]          # a flow sequence, on one line
 //	key: {title: T, url: U}     # a flow mapping, on one line
-//	key: |                      # a literal block: |, |- or |+
+//	key: |                      # a literal block (|- drops the last line break)
 //	  lines kept as written
 //	key:                        # a block mapping, indented
 //	  title: T
@@ -29,11 +29,11 @@ import (
 //	  - title: T
 //	    url: U
 //
-// Anything else (anchors, tags, folded blocks, a plain or quoted value
-// continued on the next line, "|+", a flow collection over several lines) is an
-// error that names its line, never a guess. The result decodes into the
-// same Go values as go.yaml.in/yaml/v3's Decoder with KnownFields set would, as
-// TestFrontMatterMatchesYAML checks on every content file and
+// Anything else (anchors, tags, folded blocks, "|+", a plain or quoted
+// value continued on the next line, a flow collection over several lines)
+// is an error that names its line, never a guess. The result decodes into
+// the same Go values as go.yaml.in/yaml/v3's Decoder with KnownFields set
+// would, as TestFrontMatterMatchesYAML checks on every content file and
 // FuzzFrontMatter on random input: where this reader accepts a document,
 // the YAML library accepts it too and decodes the same values.
 
@@ -61,7 +61,7 @@ type node struct {
 type fmLine struct {
 	num    int    // 1-based, within the front matter
 	indent int    // leading spaces
-	text   string // the rest, right-trimmed unless in a block scalar
+	text   string // the line after its indentation
 	raw    string // the whole line as written
 }
 
