@@ -71,7 +71,7 @@ type Config struct {
 func DefaultConfig(root string) Config {
 	return Config{
 		Root: root, Duration: 2 * time.Second, Rounds: 3, Conns: 32,
-		Starts: 10, CLIRuns: 20, ServerCPU: "0", LoadCPU: "1",
+		Starts: 20, CLIRuns: 40, ServerCPU: "0", LoadCPU: "1",
 		Timeout: 175 * time.Second, Install: true, Log: io.Discard,
 	}
 }
