@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/yuin/goldmark/ast"
-	extast "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/text"
 )
 
@@ -55,7 +54,7 @@ func blockText(w *textWriter, n ast.Node, src []byte, first, rest string) {
 		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 			blockText(w, c, src, rest+"| ", rest+"| ")
 		}
-	case *extast.Table:
+	case *tableNode:
 		for row := n.FirstChild(); row != nil; row = row.NextSibling() {
 			var cells []string
 			for c := row.FirstChild(); c != nil; c = c.NextSibling() {

@@ -18,7 +18,9 @@ import (
 	"sync"
 
 	"github.com/yuin/goldmark"
-	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/util"
 
 	"github.com/httpstatus/httpstatus/internal/catalog"
 )
@@ -106,7 +108,7 @@ var pageTemplates = []string{"home", "class", "code", "search", "notfound"}
 func New(cat *catalog.Catalog, web fs.FS) (*Renderer, error) {
 	r := &Renderer{
 		cat:  cat,
-		md:   goldmark.New(goldmark.WithExtensions(extension.Table)),
+		md:   newMarkdown(),
 		urls: map[string]string{},
 		web:  web,
 	}
@@ -206,6 +208,15 @@ func (r *Renderer) funcs() template.FuncMap {
 }
 
 var textReplacer = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+// newMarkdown returns the Markdown converter of the content: CommonMark
+// and pipe tables (mdtable.go).
+func newMarkdown() goldmark.Markdown {
+	return goldmark.New(
+		goldmark.WithParserOptions(parser.WithParagraphTransformers(util.Prioritized(tableParser{}, 200))),
+		goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(tableHTML{}, 500))),
+	)
+}
 
 // markdownHTML renders the Markdown body of one of our own content files.
 func (r *Renderer) markdownHTML(e *catalog.Entry) (template.HTML, error) {
