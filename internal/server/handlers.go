@@ -166,17 +166,15 @@ func (s *Server) handleFavicon() http.Handler {
 	})
 }
 
-// handleSiteFile serves a file made once at start, such as robots.txt or
-// sitemap.xml, with the same bytes a static export holds.
+// handleSiteFile serves a file such as robots.txt or sitemap.xml, with the
+// same bytes a static export holds. It is rendered once, by the first
+// request for it: the sitemap lists every page, and a server's start need
+// not wait for it.
 func (s *Server) handleSiteFile(ctype string, render func() []byte) http.Handler {
-	// Rendered by the first request: the sitemap lists every page, and a
-	// server's start need not wait for it.
-	var once sync.Once
-	var b *body
+	b := sync.OnceValue(func() *body { return newBody(ctype, render()) })
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		once.Do(func() { b = newBody(ctype, render()) })
 		w.Header()["Cache-Control"] = hCachePage
-		serveBody(w, r, http.StatusOK, b)
+		serveBody(w, r, http.StatusOK, b())
 	})
 }
 

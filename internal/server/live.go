@@ -109,19 +109,6 @@ type liveStatus struct {
 	bodyLen, unsentLen [3][]string
 }
 
-// lazyStatus is a liveStatus made by the first request that needs it: a
-// server's start does not pay for the 500 codes it may never be asked for.
-type lazyStatus struct {
-	once  sync.Once
-	build func() *liveStatus
-	st    *liveStatus
-}
-
-func (z *lazyStatus) get() *liveStatus {
-	z.once.Do(func() { z.st, z.build = z.build(), nil })
-	return z.st
-}
-
 // choice is one code of a list with its weight in thousandths.
 type choice struct {
 	code   int
@@ -136,10 +123,12 @@ type liveOptions struct {
 
 // live serves /status/{codes}.
 type live struct {
-	s        *Server
-	statuses map[int]*lazyStatus // every code it answers, built on first use
-	beyond   []int               // documented codes over 599
-	hint     string              // the codes it answers, for error messages
+	s *Server
+	// Every code it answers, each made by the first request for it: a
+	// server's start does not pay for the 500 codes it may never be asked.
+	statuses map[int]func() *liveStatus
+	beyond   []int  // documented codes over 599
+	hint     string // the codes it answers, for error messages
 	maxSleep time.Duration
 	slow     chan struct{} // one token per sleeping request
 	randN    func(n uint64) uint64
@@ -164,13 +153,13 @@ func newLive(s *Server, maxSleep time.Duration, maxSlow int, randN func(uint64) 
 		maxSlow = DefaultMaxSlow
 	}
 	cat := s.rnd.Catalog()
-	l := &live{s: s, statuses: map[int]*lazyStatus{}, maxSleep: maxSleep, slow: make(chan struct{}, maxSlow), randN: randN}
+	l := &live{s: s, statuses: map[int]func() *liveStatus{}, maxSleep: maxSleep, slow: make(chan struct{}, maxSlow), randN: randN}
 	finalName := http.StatusText(http.StatusOK) // the catalog has 200; this is only a fallback
 	if k, err := cat.Lookup(http.StatusOK); err == nil {
 		finalName = k.Primary().Name
 	}
 	add := func(code int) {
-		l.statuses[code] = &lazyStatus{build: func() *liveStatus { return newLiveStatus(cat, code, finalName) }}
+		l.statuses[code] = sync.OnceValue(func() *liveStatus { return newLiveStatus(cat, code, finalName) })
 	}
 	for code := 100; code <= 599; code++ {
 		add(code)
@@ -304,7 +293,7 @@ func (l *live) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		l.badRequest(w, r, err)
 		return
 	}
-	st := l.statuses[pick(choices, l.randN)].get()
+	st := l.statuses[pick(choices, l.randN)]()
 	if opts.sleep > 0 {
 		select {
 		case l.slow <- struct{}{}:

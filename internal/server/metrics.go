@@ -24,8 +24,8 @@ import (
 // route is the ServeMux pattern that served the request ("GET /{page}",
 // "/status/{codes...}"), or "unmatched" for requests refused before
 // routing, never the raw path (the live endpoint's GET pattern counts as
-// its method-less one, see livePattern): the number of series stays bounded whatever
-// clients send. code is the final status, 100 to 999.
+// its method-less one, see livePattern): the number of series stays
+// bounded whatever clients send. code is the final status, 100 to 999.
 
 // durationBuckets spans a cached page (tens of microseconds) to the
 // longest ?sleep of the live endpoint.

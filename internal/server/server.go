@@ -65,7 +65,6 @@ type Server struct {
 	// served is closed when the first response has been written.
 	served     chan struct{}
 	servedOnce sync.Once
-	anyServed  atomic.Bool
 }
 
 // New returns the handler of the whole site. It renders nothing up front;
@@ -105,15 +104,9 @@ func (s *Server) Warm() error {
 // until then, so that the first request does not compete with it.
 func (s *Server) Served() <-chan struct{} { return s.served }
 
-// markServed closes served after the first response.
-func (s *Server) markServed() {
-	if !s.anyServed.Load() {
-		s.servedOnce.Do(func() {
-			s.anyServed.Store(true)
-			close(s.served)
-		})
-	}
-}
+// markServed closes served after the first response; after that it is
+// sync.Once's one atomic load.
+func (s *Server) markServed() { s.servedOnce.Do(func() { close(s.served) }) }
 
 // Drain marks the server as shutting down: /readyz answers 503 from now
 // on, so a load balancer stops sending new requests. Requests are still
