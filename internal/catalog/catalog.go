@@ -288,23 +288,34 @@ func Load(fsys fs.FS) (*Catalog, error) {
 	c := &Catalog{byCode: map[int]*Code{}}
 	var errs []error
 	for _, f := range parseFiles(fsys, names) {
-		switch {
-		case f.err != nil:
+		if f.err != nil {
 			errs = append(errs, f.err)
-		case f.class != nil:
-			c.classes = append(c.classes, f.class)
-		default:
-			c.codes = append(c.codes, f.code)
-			c.byCode[f.code.Code] = f.code
+			continue
 		}
+		c.add(f)
 	}
 	errs = append(errs, c.validate()...)
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
+	c.sort()
+	return c, nil
+}
+
+// add puts the code or class of a parsed file into the catalog.
+func (c *Catalog) add(f parsedFile) {
+	if f.class != nil {
+		c.classes = append(c.classes, f.class)
+		return
+	}
+	c.codes = append(c.codes, f.code)
+	c.byCode[f.code.Code] = f.code
+}
+
+// sort puts the codes in numeric order and the classes in name order.
+func (c *Catalog) sort() {
 	slices.SortFunc(c.codes, func(a, b *Code) int { return a.Code - b.Code })
 	slices.SortFunc(c.classes, func(a, b *Class) int { return strings.Compare(a.Name, b.Name) })
-	return c, nil
 }
 
 // LoadCode reads only what the page of one code shows: the code's file,
@@ -318,35 +329,23 @@ func Load(fsys fs.FS) (*Catalog, error) {
 func LoadCode(fsys fs.FS, code int) (*Catalog, error) {
 	c := &Catalog{byCode: map[int]*Code{}}
 	buf := make([]byte, 4096)
-	read := func(name string) (parsedFile, bool) {
-		if _, err := fs.Stat(fsys, name); err != nil {
-			return parsedFile{}, false
-		}
+	// read adds a file to the catalog; a file that does not exist (an
+	// unassigned number, a class beyond 5xx) is not an error.
+	read := func(name string) error {
 		f := parseFile(fsys, name, buf)
-		return f, true
-	}
-	addCode := func(n int) error {
-		if _, ok := c.byCode[n]; ok {
-			return nil
-		}
-		f, ok := read(strconv.Itoa(n) + ".md")
-		if !ok {
+		if errors.Is(f.err, fs.ErrNotExist) {
 			return nil
 		}
 		if f.err != nil {
 			return f.err
 		}
-		c.codes = append(c.codes, f.code)
-		c.byCode[n] = f.code
+		c.add(f)
 		return nil
 	}
-	if f, ok := read(ClassOf(code) + ".md"); ok {
-		if f.err != nil {
-			return nil, f.err
-		}
-		c.classes = append(c.classes, f.class)
+	if err := read(ClassOf(code) + ".md"); err != nil {
+		return nil, err
 	}
-	if err := addCode(code); err != nil {
+	if err := read(strconv.Itoa(code) + ".md"); err != nil {
 		return nil, err
 	}
 	want := []int{code / 100 * 100}
@@ -356,10 +355,13 @@ func LoadCode(fsys fs.FS, code int) (*Catalog, error) {
 		}
 	}
 	for _, n := range want {
-		if err := addCode(n); err != nil {
+		if _, ok := c.byCode[n]; ok {
+			continue
+		}
+		if err := read(strconv.Itoa(n) + ".md"); err != nil {
 			return nil, err
 		}
 	}
-	slices.SortFunc(c.codes, func(a, b *Code) int { return a.Code - b.Code })
+	c.sort()
 	return c, nil
 }
