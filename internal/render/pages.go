@@ -53,7 +53,7 @@ func (r *Renderer) unassignedLink(s string) (codeLink, bool) {
 	if err != nil || !catalog.InRange(code) {
 		return codeLink{}, false
 	}
-	if _, err := r.cat.Lookup(code); err == nil {
+	if r.has(code) {
 		return codeLink{}, false
 	}
 	p, err := r.codeData(code)

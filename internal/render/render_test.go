@@ -255,8 +255,10 @@ func TestTemplateErrors(t *testing.T) {
 		}
 		return m
 	}
-	if r, err := render.New(cat, files()); err != nil || r.ParseTemplates() != nil {
-		t.Fatalf("the real templates: New: %v; ParseTemplates: %v", err, r.ParseTemplates())
+	if r, err := render.New(cat, files()); err != nil {
+		t.Fatalf("New with the real files: %v", err)
+	} else if err := r.ParseTemplates(); err != nil {
+		t.Fatalf("ParseTemplates of the real templates: %v", err)
 	}
 
 	broken := files()

@@ -248,12 +248,10 @@ func homeText(p *homePage) []byte {
 	}
 	w.heading("All status codes")
 	for _, l := range p.Rows {
-		w.wrap("", "     ", listLine(l))
+		w.wrap("", "     ", w.listLine(l))
 	}
 	return done(w)
 }
-
-func listLine(l codeLink) string { return (&textWriter{}).listLine(l) }
 
 // listLine is "503  Service Unavailable (vendor)", the code and name in the
 // colour of the class when the writer has colour.
@@ -293,7 +291,7 @@ func notFoundText(p *notFoundPage) []byte {
 	if len(p.Suggestions) > 0 {
 		w.heading("Did you mean")
 		for _, l := range p.Suggestions {
-			w.wrap("- ", "  ", fmt.Sprintf("%s  /%d", listLine(l), l.Code))
+			w.wrap("- ", "  ", fmt.Sprintf("%s  /%d", w.listLine(l), l.Code))
 		}
 	}
 	return done(w)
