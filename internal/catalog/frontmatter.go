@@ -57,13 +57,15 @@ type node struct {
 	keys   []*node // mapNode: keys[i] maps to items[i]
 }
 
-// fmLine is one line of front matter, less its indentation.
+// fmLine is one line of front matter.
 type fmLine struct {
 	num    int    // 1-based, within the front matter
 	indent int    // leading spaces
-	text   string // the line after its indentation
 	raw    string // the whole line as written
 }
+
+// text is the line after its indentation.
+func (l fmLine) text() string { return l.raw[l.indent:] }
 
 type fmParser struct {
 	lines []fmLine
@@ -83,7 +85,7 @@ func parseFrontMatter(src string) (*node, error) {
 			return nil, fmErr(n+1, "%v", err)
 		}
 		indent := len(raw) - len(strings.TrimLeft(raw, " "))
-		p.lines = append(p.lines, fmLine{num: n + 1, indent: indent, text: raw[indent:], raw: raw})
+		p.lines = append(p.lines, fmLine{num: n + 1, indent: indent, raw: raw})
 	}
 	p.skipBlank()
 	if p.i == len(p.lines) {
@@ -140,7 +142,8 @@ func checkChars(s string) error {
 
 // blank reports whether a line holds nothing but spaces and a comment.
 func (l fmLine) blank() bool {
-	return l.text == "" || l.text[0] == '#'
+	t := l.text()
+	return t == "" || t[0] == '#'
 }
 
 func (p *fmParser) skipBlank() {
@@ -157,10 +160,10 @@ func (p *fmParser) block(min int) (*node, error) {
 	if l.indent < min {
 		return nil, fmErr(l.num, "want indentation of at least %d", min)
 	}
-	if strings.HasPrefix(l.text, "\t") {
+	if strings.HasPrefix(l.text(), "\t") {
 		return nil, fmErr(l.num, "a tab in indentation")
 	}
-	if isSeqItem(l.text) {
+	if isSeqItem(l.text()) {
 		return p.sequence(l.indent)
 	}
 	return p.mapping(l.indent)
@@ -183,13 +186,13 @@ func (p *fmParser) mapping(ind int) (*node, error) {
 		if l.indent > ind {
 			return nil, fmErr(l.num, "unexpected indentation")
 		}
-		if isSeqItem(l.text) {
+		if isSeqItem(l.text()) {
 			return m, nil // the caller's sequence, at the same indentation
 		}
-		if strings.HasPrefix(l.text, "\t") {
+		if strings.HasPrefix(l.text(), "\t") {
 			return nil, fmErr(l.num, "a tab in indentation")
 		}
-		key, rest, ok := splitKey(l.text)
+		key, rest, ok := splitKey(l.text())
 		if !ok {
 			return nil, fmErr(l.num, "want \"key: value\"")
 		}
@@ -217,14 +220,14 @@ func (p *fmParser) sequence(ind int) (*node, error) {
 			return s, nil
 		}
 		l := p.lines[p.i]
-		if l.indent < ind || (l.indent == ind && !isSeqItem(l.text)) {
+		if l.indent < ind || (l.indent == ind && !isSeqItem(l.text())) {
 			return s, nil
 		}
 		if l.indent > ind {
 			return nil, fmErr(l.num, "unexpected indentation")
 		}
-		content := strings.TrimLeft(l.text[1:], " ")
-		col := ind + len(l.text) - len(content) // where the item's content starts
+		content := strings.TrimLeft(l.text()[1:], " ")
+		col := ind + len(l.text()) - len(content) // where the item's content starts
 		if strings.HasPrefix(content, "\t") {
 			return nil, fmErr(l.num, "a tab after \"-\"")
 		}
@@ -233,7 +236,7 @@ func (p *fmParser) sequence(ind int) (*node, error) {
 		if _, _, isKey := splitKey(content); isKey || isSeqItem(content) {
 			// "- key: value" opens a mapping (or "- - x" a sequence) whose
 			// indentation is the column of its first key.
-			p.lines[p.i] = fmLine{num: l.num, indent: col, text: content, raw: l.raw}
+			p.lines[p.i] = fmLine{num: l.num, indent: col, raw: l.raw}
 			item, err = p.block(col)
 		} else {
 			p.i++
@@ -272,7 +275,7 @@ func (p *fmParser) value(rest string, num, ind int, inMap bool) (*node, error) {
 		p.skipBlank()
 		if p.i < len(p.lines) {
 			l := p.lines[p.i]
-			if l.indent > ind || (inMap && l.indent == ind && isSeqItem(l.text)) {
+			if l.indent > ind || (inMap && l.indent == ind && isSeqItem(l.text())) {
 				return p.block(ind)
 			}
 		}
@@ -366,7 +369,6 @@ func (p *fmParser) literal(header string, num, ind int) (*node, error) {
 		return nil, fmErr(num, "want | or |-, not %q", header)
 	}
 	var lines []string
-	lastIdx := -1 // the index in lines of the input's last line, which has no line break after it
 	blockInd := -1
 	leadingBlank := 0 // spaces of the longest blank line before the first line
 	for p.i < len(p.lines) {
@@ -379,16 +381,13 @@ func (p *fmParser) literal(header string, num, ind int) (*node, error) {
 				lines = append(lines, l.raw[min(blockInd, len(l.raw)):])
 			}
 			p.i++
-			if p.i == len(p.lines) {
-				lastIdx = len(lines) - 1
-			}
 			continue
 		}
 		if blockInd < 0 {
 			if l.indent <= ind {
 				break
 			}
-			if strings.HasPrefix(l.text, "\t") {
+			if strings.HasPrefix(l.text(), "\t") {
 				return nil, fmErr(l.num, "a tab in indentation")
 			}
 			if leadingBlank > l.indent {
@@ -401,18 +400,17 @@ func (p *fmParser) literal(header string, num, ind int) (*node, error) {
 		}
 		lines = append(lines, l.raw[blockInd:])
 		p.i++
-		if p.i == len(p.lines) {
-			lastIdx = len(lines) - 1
-		}
 	}
 	// Trailing blank lines are chomped: "|" keeps one line break, if the
-	// input has one after the last line, and "|-" none.
+	// input has one after the last line, and "|-" none. The last line of
+	// the input has none after it.
 	end := len(lines)
 	for end > 0 && lines[end-1] == "" {
 		end--
 	}
+	endsInput := p.i == len(p.lines) && end == len(lines)
 	body := strings.Join(lines[:end], "\n")
-	if chomp == "" && end > 0 && lastIdx != end-1 {
+	if chomp == "" && end > 0 && !endsInput {
 		body += "\n"
 	}
 	return &node{kind: scalarNode, line: num, value: body, quoted: true}, nil
