@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/httpstatus/httpstatus/internal/h1"
 	"github.com/httpstatus/httpstatus/internal/render"
 	"github.com/httpstatus/httpstatus/internal/server"
 )
@@ -174,6 +175,14 @@ func newHTTPServer(h http.Handler, log *slog.Logger, maxSleep time.Duration) *ht
 	}
 }
 
+// httpServer is what serves a listener: an *http.Server, or an *h1.Server
+// in front of one.
+type httpServer interface {
+	Serve(net.Listener) error
+	Shutdown(context.Context) error
+	Close() error
+}
+
 func runServe(ctx context.Context, args []string, e env) error {
 	c, err := parseServe(args, e)
 	if err != nil {
@@ -206,7 +215,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	servers := []*http.Server{newHTTPServer(srv, log, maxSleep)}
+	// The site's listener is served by h1, which answers plain GET and
+	// HEAD requests itself and hands every other connection to net/http.
+	servers := []httpServer{&h1.Server{HTTP: newHTTPServer(srv, log, maxSleep)}}
 	lns := []net.Listener{ln}
 	if c.metricsAddr != "" {
 		mln, err := net.Listen("tcp", c.metricsAddr)

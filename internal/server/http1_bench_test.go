@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/httpstatus/httpstatus/internal/bench"
+	"github.com/httpstatus/httpstatus/internal/h1"
 )
 
 // BenchmarkHTTP1 serves requests through net/http's own server, over a
@@ -51,6 +52,7 @@ func BenchmarkHTTP1(b *testing.B) {
 		same := bench.BareHandler(rt, plain, gz)
 		wire := wireRequest(req)
 		b.Run(p.name+"/httpstatus", func(b *testing.B) { serveInMemory(b, s, wire) })
+		b.Run(p.name+"/httpstatus-h1", func(b *testing.B) { serveInMemoryH1(b, s, wire) })
 		b.Run(p.name+"/bare", func(b *testing.B) { serveInMemory(b, bare, wire) })
 		b.Run(p.name+"/bare-same-headers", func(b *testing.B) { serveInMemory(b, same, wire) })
 	}
@@ -70,10 +72,21 @@ func wireRequest(req *http.Request) []byte {
 // serveInMemory serves b.N copies of req with an http.Server on one
 // in-memory connection, and reports the process's CPU time per request.
 func serveInMemory(b *testing.B, h http.Handler, req []byte) {
-	ln := &memListener{conns: make(chan net.Conn, 1), closed: make(chan struct{})}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: time.Minute}
-	go srv.Serve(ln)
-	defer srv.Close()
+	serveConn(b, srv.Serve, srv.Close, req)
+}
+
+// serveInMemoryH1 is serveInMemory with h1.Server in front, as "httpstatus
+// serve" runs.
+func serveInMemoryH1(b *testing.B, h http.Handler, req []byte) {
+	srv := &h1.Server{HTTP: &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: time.Minute}}
+	serveConn(b, srv.Serve, srv.Close, req)
+}
+
+func serveConn(b *testing.B, serve func(net.Listener) error, close func() error, req []byte) {
+	ln := &memListener{conns: make(chan net.Conn, 1), closed: make(chan struct{})}
+	go serve(ln)
+	defer close()
 	c := &memConn{req: req, left: b.N, off: len(req), done: make(chan struct{})}
 	b.ReportAllocs()
 	var before, after syscall.Rusage
