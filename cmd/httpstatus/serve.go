@@ -14,9 +14,11 @@ import (
 	"sync"
 	"time"
 
+	"github.com/httpstatus/httpstatus/internal/catalog"
 	"github.com/httpstatus/httpstatus/internal/h1"
 	"github.com/httpstatus/httpstatus/internal/render"
 	"github.com/httpstatus/httpstatus/internal/server"
+	"github.com/httpstatus/httpstatus/web"
 )
 
 // Defaults of "httpstatus serve".
@@ -198,11 +200,10 @@ func runServe(ctx context.Context, args []string, e env) error {
 	gcPercent := debug.SetGCPercent(-1)
 	restoreGC := sync.OnceFunc(func() { debug.SetGCPercent(gcPercent) })
 	defer restoreGC()
-	rnd, err := loadRenderer(c.content)
+	// The page templates are parsed while the catalog loads, so that
+	// a broken template fails here, not on a request.
+	rnd, err := render.NewParsed(web.FS(), func() (*catalog.Catalog, error) { return loadCatalog(c.content) })
 	if err != nil {
-		return err
-	}
-	if err := rnd.ParseTemplates(); err != nil {
 		return err
 	}
 	opts := server.Options{Logger: log, Version: buildVersion(), SeparateMetrics: c.metricsAddr != "", BaseURL: c.baseURL, MaxSleep: c.maxSleep, MaxSlow: c.maxSlow}

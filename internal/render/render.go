@@ -118,6 +118,27 @@ func New(cat *catalog.Catalog, web fs.FS) (*Renderer, error) {
 	return r, nil
 }
 
+// NewParsed is New, with the page templates parsed as ParseTemplates
+// does, while load reads the catalog in the caller's goroutine: neither
+// needs the other, so a server on two cores is ready sooner.
+func NewParsed(web fs.FS, load func() (*catalog.Catalog, error)) (*Renderer, error) {
+	r := &Renderer{md: newMarkdown(), urls: map[string]string{}, web: web}
+	if err := r.loadAssets(web); err != nil {
+		return nil, err
+	}
+	parsed := make(chan error, 1)
+	go func() { parsed <- r.ParseTemplates() }()
+	cat, err := load()
+	if perr := <-parsed; err == nil {
+		err = perr
+	}
+	if err != nil {
+		return nil, err
+	}
+	r.cat = cat
+	return r, nil
+}
+
 // ParseTemplates parses the page templates, once, and reports whether
 // they parse: a server calls it at start, to fail there rather than on a
 // request.

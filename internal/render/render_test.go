@@ -3,6 +3,7 @@ package render_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"html"
 	"io/fs"
@@ -281,6 +282,49 @@ func TestTemplateErrors(t *testing.T) {
 	odd["static/notes.xyz"] = &fstest.MapFile{Data: []byte("x")}
 	if _, err := render.New(cat, odd); err == nil || !strings.Contains(err.Error(), `no content type for ".xyz"`) {
 		t.Errorf("New with static/notes.xyz = %v, want an error naming the extension", err)
+	}
+}
+
+// TestNewParsed checks that NewParsed gives the renderer New and
+// ParseTemplates give, and reports a broken template and a catalog that
+// does not load, whichever fails.
+func TestNewParsed(t *testing.T) {
+	t.Parallel()
+	cat, err := catalog.Load(content.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	load := func() (*catalog.Catalog, error) { return cat, nil }
+	r, err := render.NewParsed(web.FS(), load)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := render.New(cat, web.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []render.Page{{Kind: render.KindCode, Code: 503, Format: render.HTML}, {Kind: render.KindHome, Format: render.HTML}} {
+		got, err1 := r.Render(p)
+		exp, err2 := want.Render(p)
+		if err1 != nil || err2 != nil || !bytes.Equal(got, exp) {
+			t.Errorf("%+v: NewParsed's page differs from New's (%v, %v)", p, err1, err2)
+		}
+	}
+	broken := fstest.MapFS{}
+	fs.WalkDir(web.FS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := fs.ReadFile(web.FS(), p)
+			broken[p] = &fstest.MapFile{Data: b}
+		}
+		return err
+	})
+	broken["templates/home.tmpl"] = &fstest.MapFile{Data: []byte(`{{define "main"}}{{.Code}`)}
+	if _, err := render.NewParsed(broken, load); err == nil || !strings.Contains(err.Error(), "parse template home") {
+		t.Errorf("NewParsed with a broken template = %v, want its error", err)
+	}
+	bad := errors.New("no catalog")
+	if _, err := render.NewParsed(web.FS(), func() (*catalog.Catalog, error) { return nil, bad }); !errors.Is(err, bad) {
+		t.Errorf("NewParsed with a failing load = %v, want its error", err)
 	}
 }
 
