@@ -33,10 +33,12 @@ type conn struct {
 	gone bool
 }
 
-// request is a request and its URL in one allocation.
+// request is a request, its URL and the values of its header in one
+// allocation.
 type request struct {
 	http.Request
-	url url.URL
+	url  url.URL
+	vals [12]string
 }
 
 func (c *conn) serve() {
@@ -90,7 +92,7 @@ func (c *conn) serve() {
 		if fast {
 			r = new(request)
 			r.Request = c.tmpl
-			fast = parseHead(string(c.peek()[:n]), &r.Request, &r.url)
+			fast = parseHead(string(c.peek()[:n]), &r.Request, &r.url, r.vals[:])
 		}
 		if !fast {
 			c.handOff()

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strconv"
 	"sync"
 	"syscall"
@@ -202,5 +203,54 @@ func BenchmarkHeaderBlock(b *testing.B) {
 			w.Write(body)
 		})
 		b.Run(fmt.Sprintf("headers=%d", n+4), func(b *testing.B) { serveInMemory(b, h, req) })
+	}
+}
+
+// TestAllocBudgetH1 holds whole requests, as "httpstatus serve" reads and
+// answers them on a keep-alive connection, to an allocation budget: the
+// handler's (TestAllocBudget) and h1's four: the request (with its URL
+// and header values), a copy of its head, and the header map, which a
+// Go map makes in two.
+func TestAllocBudgetH1(t *testing.T) {
+	s := newServer(t)
+	budget := map[string]float64{
+		"doc page":        5,
+		"doc page gzip":   5,
+		"doc page 304":    5,
+		"negotiated json": 5,
+		"json extension":  5,
+		"home":            4,
+		"status 503":      5,
+	}
+	for _, p := range hotPaths {
+		max, ok := budget[p.name]
+		if !ok {
+			continue
+		}
+		req := p.request()
+		s.ServeHTTP(newDiscardWriter(), req) // render and cache the page
+		const n = 2000
+		ln := &memListener{conns: make(chan net.Conn, 1), closed: make(chan struct{})}
+		srv := &h1.Server{HTTP: &http.Server{Handler: s, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: time.Minute}}
+		go srv.Serve(ln)
+		wire := wireRequest(req)
+		c := &memConn{req: wire, left: n, off: len(wire), done: make(chan struct{})}
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		ln.conns <- c
+		<-c.done
+		runtime.ReadMemStats(&after)
+		srv.Close()
+		// The connection's own allocations (its goroutine, context and
+		// first request) spread over n requests; the average is rounded
+		// down, as testing.AllocsPerRun does (the race detector's pools
+		// drop some of what is put in them).
+		got := float64((after.Mallocs - before.Mallocs) / n)
+		if got > max {
+			t.Errorf("%s (%s %s): %.2f allocations per request through h1, budget %.0f", p.name, p.method, p.target, got, max)
+		}
+		if c.wrote < n*int64(len("HTTP/1.1 200 OK\r\n")) {
+			t.Errorf("%s: %d bytes written for %d requests", p.name, c.wrote, n)
+		}
 	}
 }
