@@ -287,9 +287,13 @@ func appendStatusLine(b []byte, code int) []byte {
 // declarations, names that are not tokens, and those in skip. Line breaks
 // in a value become spaces, and spaces around it go, as in net/http.
 func appendHeaders(b []byte, h http.Header, skip skipSet) []byte {
-	var keysArr [24]string
-	keys := keysArr[:0]
-	for k := range h {
+	type field struct {
+		name   string
+		values []string
+	}
+	var arr [24]field
+	fields := arr[:0]
+	for k, vs := range h {
 		switch {
 		case k == "Transfer-Encoding" || k == "Trailer" || strings.HasPrefix(k, http.TrailerPrefix) || !validName(k),
 			skip&skipLength != 0 && k == "Content-Length",
@@ -297,16 +301,16 @@ func appendHeaders(b []byte, h http.Header, skip skipSet) []byte {
 			skip&skipConnection != 0 && k == "Connection":
 			continue
 		}
-		keys = append(keys, k)
+		fields = append(fields, field{k, vs})
 	}
-	for i := 1; i < len(keys); i++ {
-		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
-			keys[j], keys[j-1] = keys[j-1], keys[j]
+	for i := 1; i < len(fields); i++ {
+		for j := i; j > 0 && fields[j].name < fields[j-1].name; j-- {
+			fields[j], fields[j-1] = fields[j-1], fields[j]
 		}
 	}
-	for _, k := range keys {
-		for _, v := range h[k] {
-			b = append(b, k...)
+	for _, f := range fields {
+		for _, v := range f.values {
+			b = append(b, f.name...)
 			b = append(b, ": "...)
 			b = appendValue(b, v)
 			b = append(b, "\r\n"...)
