@@ -26,6 +26,10 @@ type conn struct {
 	tmpl   http.Request // RemoteAddr and the context, copied into each request
 	cancel context.CancelFunc
 	w      response
+	// req is the request being served, and hdr its header: a handler
+	// may not keep either after it returns.
+	req request
+	hdr http.Header
 	// out is the response being written: its head, then its body; end
 	// holds the end of a head made after the body was buffered.
 	out, end []byte
@@ -33,8 +37,8 @@ type conn struct {
 	gone bool
 }
 
-// request is a request, its URL and the values of its header in one
-// allocation.
+// request is a request, its URL and the values of its header, kept by
+// the connection from one request to the next.
 type request struct {
 	http.Request
 	url  url.URL
@@ -88,11 +92,14 @@ func (c *conn) serve() {
 			// its head: net/http closes without a word too.
 			return
 		}
-		var r *request
+		r := &c.req
 		if fast {
-			r = new(request)
 			r.Request = c.tmpl
-			fast = parseHead(string(c.peek()[:n]), &r.Request, &r.url, r.vals[:])
+			if c.hdr == nil {
+				c.hdr = make(http.Header, 8)
+			}
+			clear(c.hdr)
+			fast = parseHead(string(c.peek()[:n]), &r.Request, &r.url, r.vals[:], c.hdr)
 		}
 		if !fast {
 			c.handOff()

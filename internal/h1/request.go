@@ -81,9 +81,9 @@ func byteSet(s string) (set [256]bool) {
 // would: r.Method, r.URL, r.Proto*, r.Header (canonical keys, Host
 // removed, Pragma: no-cache copied to Cache-Control), r.Host, r.Close,
 // r.RequestURI, r.ContentLength 0 and r.Body http.NoBody. The other
-// fields of r are left as they are. The header values are kept in vals
-// when they fit.
-func parseHead(head string, r *http.Request, u *url.URL, vals []string) bool {
+// fields of r are left as they are. The header goes into h, which must
+// be empty, and its values into vals when they fit.
+func parseHead(head string, r *http.Request, u *url.URL, vals []string, h http.Header) bool {
 	i := strings.Index(head, "\r\n")
 	if i < 0 || !fastRequestLine(head[:i]) || !strings.HasSuffix(head, "\r\n\r\n") {
 		return false
@@ -95,7 +95,6 @@ func parseHead(head string, r *http.Request, u *url.URL, vals []string) bool {
 	if n > maxHeaderLines {
 		return false
 	}
-	h := make(http.Header, n)
 	if len(vals) < n {
 		vals = make([]string, n)
 	}

@@ -27,7 +27,7 @@ func FuzzParseHead(f *testing.F) {
 	f.Fuzz(func(t *testing.T, head string) {
 		var r http.Request
 		var u url.URL
-		if !parseHead(head, &r, &u, make([]string, 2)) {
+		if !parseHead(head, &r, &u, make([]string, 2), http.Header{}) {
 			return
 		}
 		want, err := http.ReadRequest(bufio.NewReader(strings.NewReader(head)))

@@ -23,14 +23,17 @@
 // well-formed ones, and gives the handler the *http.Request net/http would
 // have given it (FuzzParse compares the two).
 //
-// The handler sees the ResponseWriter contract of net/http with three
-// differences: the body is buffered until the handler returns (or, with a
-// Content-Length, until 64 KB are waiting), so Content-Length is always
-// sent instead of chunking; there is no Flusher, Hijacker or trailers;
-// and the request's context is the connection's, ended when the
-// connection closes, not when the handler returns. The site's handlers
-// need none of these: the one handler that waits (the live endpoint's
-// ?sleep) is only reached with a query string, which net/http serves.
+// The handler sees the contract of net/http with four differences: the
+// body is buffered until the handler returns (or, with a Content-Length,
+// until 64 KB are waiting), so Content-Length is always sent instead of
+// chunking; there is no Flusher, Hijacker or trailers; the request's
+// context is the connection's, ended when the connection closes, not when
+// the handler returns; and the *http.Request, its header map and the
+// ResponseWriter's header map are the connection's, reused by its next
+// request, so a handler must not keep them, or hand them to a goroutine
+// that outlives it. The site's handlers need none of these: the one
+// handler that waits (the live endpoint's ?sleep) is only reached with a
+// query string, which net/http serves.
 package h1
 
 import (

@@ -208,19 +208,18 @@ func BenchmarkHeaderBlock(b *testing.B) {
 
 // TestAllocBudgetH1 holds whole requests, as "httpstatus serve" reads and
 // answers them on a keep-alive connection, to an allocation budget: the
-// handler's (TestAllocBudget) and h1's four: the request (with its URL
-// and header values), a copy of its head, and the header map, which a
-// Go map makes in two.
+// handler's (TestAllocBudget) and h1's one, the request head as a string
+// (the request, its URL and header map are the connection's, reused).
 func TestAllocBudgetH1(t *testing.T) {
 	s := newServer(t)
 	budget := map[string]float64{
-		"doc page":        5,
-		"doc page gzip":   5,
-		"doc page 304":    5,
-		"negotiated json": 5,
-		"json extension":  5,
-		"home":            4,
-		"status 503":      5,
+		"doc page":        2,
+		"doc page gzip":   2,
+		"doc page 304":    2,
+		"negotiated json": 2,
+		"json extension":  2,
+		"home":            1,
+		"status 503":      2,
 	}
 	for _, p := range hotPaths {
 		max, ok := budget[p.name]
