@@ -38,7 +38,7 @@ import (
 // the YAML library accepts it too and decodes the same values.
 
 // nodeKind says what a node of front matter is.
-type nodeKind int
+type nodeKind uint8
 
 const (
 	nullNode nodeKind = iota // no value: "key:" with nothing under it, ~, null
@@ -49,12 +49,18 @@ const (
 
 // A node is a parsed value: a scalar, a sequence or a mapping.
 type node struct {
-	kind   nodeKind
-	line   int
 	value  string // scalarNode: the text
-	quoted bool   // scalarNode: written in quotes (so never a number or a bool)
 	items  []*node
-	keys   []*node // mapNode: keys[i] maps to items[i]
+	keys   []fmKey // mapNode: keys[i] maps to items[i]
+	line   int
+	kind   nodeKind
+	quoted bool // scalarNode: written in quotes (so never a number or a bool)
+}
+
+// fmKey is a key of a mapping, and the line it is on.
+type fmKey struct {
+	value string
+	line  int
 }
 
 // fmLine is one line of front matter.
@@ -174,6 +180,9 @@ func isSeqItem(s string) bool { return s == "-" || strings.HasPrefix(s, "- ") }
 // mapping parses "key: value" lines at indentation ind.
 func (p *fmParser) mapping(ind int) (*node, error) {
 	m := &node{kind: mapNode, line: p.lines[p.i].num}
+	if n := p.countKeys(ind); n > 1 {
+		m.keys, m.items = make([]fmKey, 0, n), make([]*node, 0, n)
+	}
 	for {
 		p.skipBlank()
 		if p.i == len(p.lines) {
@@ -206,9 +215,25 @@ func (p *fmParser) mapping(ind int) (*node, error) {
 		if err != nil {
 			return nil, err
 		}
-		m.keys = append(m.keys, &node{kind: scalarNode, line: l.num, value: key})
+		m.keys = append(m.keys, fmKey{key, l.num})
 		m.items = append(m.items, v)
 	}
+}
+
+// countKeys counts the lines at indentation ind from the next one to the
+// end of the block, for the mapping there to be allocated at its size.
+func (p *fmParser) countKeys(ind int) int {
+	n := 0
+	for _, l := range p.lines[p.i:] {
+		if l.blank() || l.indent > ind {
+			continue
+		}
+		if l.indent < ind || isSeqItem(l.text()) {
+			break
+		}
+		n++
+	}
+	return n
 }
 
 // sequence parses "- item" lines at indentation ind.
@@ -522,7 +547,7 @@ func (f *flow) mapping() (*node, error) {
 		} else if v, err = f.value(); err != nil {
 			return nil, err
 		}
-		n.keys = append(n.keys, k)
+		n.keys = append(n.keys, fmKey{k.value, k.line})
 		n.items = append(n.items, v)
 		if err := f.separator('}', "mapping"); err != nil {
 			return nil, err
