@@ -11,7 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/httpstatus/httpstatus/internal/catalog"
@@ -124,14 +124,17 @@ type liveOptions struct {
 // live serves /status/{codes}.
 type live struct {
 	s *Server
-	// Every code it answers, each made by the first request for it: a
-	// server's start does not pay for the 500 codes it may never be asked.
-	statuses map[int]func() *liveStatus
-	beyond   []int  // documented codes over 599
-	hint     string // the codes it answers, for error messages
-	maxSleep time.Duration
-	slow     chan struct{} // one token per sleeping request
-	randN    func(n uint64) uint64
+	// Every code it answers (those allowed accepts), each made by the
+	// first request for it: a server's start does not pay for the 500
+	// codes it may never be asked.
+	statuses  [1000]atomic.Pointer[liveStatus]
+	cat       *catalog.Catalog
+	finalName string
+	beyond    []int  // documented codes over 599
+	hint      string // the codes it answers, for error messages
+	maxSleep  time.Duration
+	slow      chan struct{} // one token per sleeping request
+	randN     func(n uint64) uint64
 }
 
 // statusAsker is a ResponseWriter that can be told the status is the
@@ -153,21 +156,14 @@ func newLive(s *Server, maxSleep time.Duration, maxSlow int, randN func(uint64) 
 		maxSlow = DefaultMaxSlow
 	}
 	cat := s.rnd.Catalog()
-	l := &live{s: s, statuses: map[int]func() *liveStatus{}, maxSleep: maxSleep, slow: make(chan struct{}, maxSlow), randN: randN}
-	finalName := http.StatusText(http.StatusOK) // the catalog has 200; this is only a fallback
+	l := &live{s: s, cat: cat, maxSleep: maxSleep, slow: make(chan struct{}, maxSlow), randN: randN}
+	l.finalName = http.StatusText(http.StatusOK) // the catalog has 200; this is only a fallback
 	if k, err := cat.Lookup(http.StatusOK); err == nil {
-		finalName = k.Primary().Name
-	}
-	add := func(code int) {
-		l.statuses[code] = sync.OnceValue(func() *liveStatus { return newLiveStatus(cat, code, finalName) })
-	}
-	for code := 100; code <= 599; code++ {
-		add(code)
+		l.finalName = k.Primary().Name
 	}
 	l.hint = "100 to 599"
 	for _, k := range cat.Codes() {
 		if k.Code > 599 && k.Code <= 999 {
-			add(k.Code)
 			l.beyond = append(l.beyond, k.Code)
 		}
 	}
@@ -293,7 +289,7 @@ func (l *live) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		l.badRequest(w, r, err)
 		return
 	}
-	st := l.statuses[pick(choices, l.randN)]()
+	st := l.status(pick(choices, l.randN))
 	if opts.sleep > 0 {
 		select {
 		case l.slow <- struct{}{}:
@@ -369,6 +365,18 @@ func (l *live) badRequest(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // allowed reports whether the endpoint answers with code.
+// status returns the prepared answer of code, which allowed accepts,
+// making it on first use. Two first requests at once may both make it;
+// the answers are the same, and one is kept.
+func (l *live) status(code int) *liveStatus {
+	p := &l.statuses[code]
+	if st := p.Load(); st != nil {
+		return st
+	}
+	p.CompareAndSwap(nil, newLiveStatus(l.cat, code, l.finalName))
+	return p.Load()
+}
+
 func (l *live) allowed(code int) bool {
 	return catalog.InRange(code) || slices.Contains(l.beyond, code)
 }
