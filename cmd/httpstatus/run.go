@@ -13,6 +13,7 @@ import (
 
 	"github.com/httpstatus/httpstatus/content"
 	"github.com/httpstatus/httpstatus/internal/catalog"
+	"github.com/httpstatus/httpstatus/internal/preload"
 	"github.com/httpstatus/httpstatus/internal/render"
 	"github.com/httpstatus/httpstatus/web"
 )
@@ -171,7 +172,10 @@ func loadCatalog(dir string) (*catalog.Catalog, error) {
 	if dir != "" {
 		fsys = os.DirFS(dir)
 	}
-	cat, err := catalog.Load(fsys)
+	cat, ok, err := preload.Catalog()
+	if !ok || dir != "" {
+		cat, err = catalog.Load(fsys)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("load content: %w", err)
 	}
