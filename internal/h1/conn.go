@@ -219,6 +219,8 @@ func (c *conn) handOff() {
 // whether the connection may serve another request.
 func (c *conn) serveRequest(r *http.Request) (keep bool) {
 	w := &c.w
+	buf := outBufs.Get().(*[]byte)
+	c.out = (*buf)[:0]
 	w.reset(c, r)
 	defer func() {
 		if v := recover(); v != nil {
@@ -228,9 +230,13 @@ func (c *conn) serveRequest(r *http.Request) (keep bool) {
 			keep = false
 		}
 		w.req = nil
-		if cap(c.out) > maxKeptBuffer {
-			c.out = nil
+		// The buffer goes back between requests, so that an idle
+		// connection holds none.
+		if cap(c.out) <= maxKeptBuffer {
+			*buf = c.out[:0]
+			outBufs.Put(buf)
 		}
+		c.out = nil
 	}()
 	c.s.handler().ServeHTTP(w, r)
 	return w.finish()

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -542,4 +543,44 @@ func FuzzSameAsNetHTTP(f *testing.F) {
 			t.Errorf("for %q\nServer sent\n%q\nnet/http sent\n%q", raw, got, want)
 		}
 	})
+}
+
+// TestIdleConnectionsHoldNoBuffer checks that a connection waiting for its
+// next request holds no response buffer: 200 idle connections, each after
+// a 100 KB response, must not keep 200 buffers alive.
+func TestIdleConnectionsHoldNoBuffer(t *testing.T) {
+	_, addr := startFast(t, newHTTPServer(testHandler()))
+	const n = 200
+	var conns []net.Conn
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	heap := func() uint64 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.HeapAlloc
+	}
+	before := heap()
+	for range n {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		io.WriteString(c, "GET /big HTTP/1.1\r\nHost: a\r\n\r\n")
+		res, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b, _ := io.ReadAll(res.Body); len(b) != 100<<10 {
+			t.Fatalf("body of %d bytes", len(b))
+		}
+	}
+	if grew := int64(heap()) - int64(before); grew > 8<<20 {
+		t.Errorf("the heap grew by %d KB with %d idle connections, %d KB each", grew>>10, n, grew/n>>10)
+	}
 }

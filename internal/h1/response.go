@@ -6,18 +6,22 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 )
 
-// Buffers of a connection: a body with a Content-Length is sent once
-// more than flushSize bytes of it wait; the response buffer is dropped
-// after a response that grew it past maxKeptBuffer.
+// Response buffers: a body with a Content-Length is sent once more than
+// flushSize bytes of it wait; a buffer that grew past maxKeptBuffer is
+// dropped after its response instead of going back to outBufs.
 const (
 	flushSize     = 64 << 10
 	maxKeptBuffer = 256 << 10
 	sniffLen      = 512 // what http.DetectContentType reads
 )
+
+// outBufs holds response buffers between requests.
+var outBufs = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
 
 // response is the http.ResponseWriter of a request served here, with
 // net/http's rules for status codes, Content-Length, Content-Type
@@ -52,7 +56,6 @@ func (w *response) reset(c *conn, r *http.Request) {
 	h := w.header
 	clear(h)
 	*w = response{c: c, req: r, isHead: r.Method == http.MethodHead, header: h, clen: -1, sniff: w.sniff[:0]}
-	c.out = c.out[:0]
 }
 
 func (w *response) Header() http.Header {
