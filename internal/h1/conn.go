@@ -145,7 +145,7 @@ func (c *conn) readHead(first bool, headerTimeout time.Duration, maxHead int) (n
 	if _, err := c.br.Peek(min); err != nil {
 		return 0, false, err
 	}
-	if c.tmpl.RemoteAddr == "" {
+	if c.cancel == nil {
 		c.start()
 	}
 	extended := first
