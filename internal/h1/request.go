@@ -161,12 +161,19 @@ func parseHead(head string, r *http.Request, u *url.URL, vals []string, h http.H
 	return true
 }
 
-func validName(s string) bool {
+// validName reports whether s is a header name: a token.
+func validName(s string) bool { return madeOf(s, &tokenByte) }
+
+// validHost reports whether s is a Host value served here.
+func validHost(s string) bool { return madeOf(s, &hostByte) }
+
+// madeOf reports whether s is not empty and all its bytes are in set.
+func madeOf(s string, set *[256]bool) bool {
 	if s == "" {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		if !tokenByte[s[i]] {
+		if !set[s[i]] {
 			return false
 		}
 	}
@@ -177,18 +184,6 @@ func validName(s string) bool {
 func validValue(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < ' ' && c != '\t' || c == 0x7f {
-			return false
-		}
-	}
-	return true
-}
-
-func validHost(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if !hostByte[s[i]] {
 			return false
 		}
 	}
