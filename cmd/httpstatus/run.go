@@ -172,8 +172,13 @@ func loadCatalog(dir string) (*catalog.Catalog, error) {
 	if dir != "" {
 		fsys = os.DirFS(dir)
 	}
-	cat, ok, err := preload.Catalog()
-	if !ok || dir != "" {
+	// The embedded content may be loading already (package preload).
+	var cat *catalog.Catalog
+	ok, err := false, error(nil)
+	if dir == "" {
+		cat, ok, err = preload.Catalog()
+	}
+	if !ok {
 		cat, err = catalog.Load(fsys)
 	}
 	if err != nil {

@@ -21,7 +21,7 @@
 // request on, with its own limits and errors, as if it had accepted it.
 // So net/http alone answers malformed requests; Server only answers
 // well-formed ones, and gives the handler the *http.Request net/http would
-// have given it (FuzzParse compares the two).
+// have given it (FuzzParseHead compares the two).
 //
 // The handler sees the contract of net/http with four differences: the
 // body is buffered until the handler returns (or, with a Content-Length,
