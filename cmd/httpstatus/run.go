@@ -173,8 +173,11 @@ func loadCatalog(dir string) (*catalog.Catalog, error) {
 		fsys = os.DirFS(dir)
 	}
 	// The embedded content may be loading already (package preload).
-	var cat *catalog.Catalog
-	ok, err := false, error(nil)
+	var (
+		cat *catalog.Catalog
+		ok  bool
+		err error
+	)
 	if dir == "" {
 		cat, ok, err = preload.Catalog()
 	}
