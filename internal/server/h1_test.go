@@ -16,7 +16,8 @@ import (
 // TestH1SameAsNetHTTP serves the site through h1, as "httpstatus serve"
 // does, and through net/http's server alone, and requires the same bytes
 // back (but for the Date) for every page, every format and encoding
-// negotiated, every status of the live endpoint, GET and HEAD.
+// negotiated, conditional requests, every status of the live endpoint
+// with and without requested response headers, GET and HEAD.
 func TestH1SameAsNetHTTP(t *testing.T) {
 	s := newServer(t)
 	listen := func(serve func(net.Listener) error) string {
@@ -55,7 +56,8 @@ func TestH1SameAsNetHTTP(t *testing.T) {
 	for _, p := range []string{"/", "/1xx", "/2xx", "/3xx", "/4xx", "/5xx", "/503", "/418", "/299", "/999", "/520", "/nope", "/healthz", "/robots.txt", "/sitemap.xml", "/favicon.ico", "/status/999", "/status/700", "/status/abc"} {
 		paths = append(paths, p, p+".json", p+".txt")
 	}
-	accepts := []string{"", "Accept: text/html\r\nAccept-Encoding: gzip, deflate, br\r\n", "Accept: application/json\r\n", "Accept: */*\r\nAccept-Encoding: gzip\r\n", "Accept: image/png\r\n"}
+	accepts := []string{"", "Accept: text/html\r\nAccept-Encoding: gzip, deflate, br\r\n", "Accept: application/json\r\n", "Accept: */*\r\nAccept-Encoding: gzip\r\n", "Accept: image/png\r\n",
+		"If-None-Match: *\r\n", "X-HttpStatus-Response-Retry-After: 120\r\nX-Httpstatus-Response-X-Test: a b\r\n"}
 	n := 0
 	for _, p := range paths {
 		for _, method := range []string{"GET", "HEAD"} {
