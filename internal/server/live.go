@@ -364,7 +364,6 @@ func (l *live) badRequest(w http.ResponseWriter, r *http.Request, err error) {
 	l.s.serveError(w, r, http.StatusBadRequest, strings.ToUpper(msg[:1])+msg[1:]+".")
 }
 
-// allowed reports whether the endpoint answers with code.
 // status returns the prepared answer of code, which allowed accepts,
 // making it on first use. Two first requests at once may both make it;
 // the answers are the same, and one is kept.
@@ -377,6 +376,7 @@ func (l *live) status(code int) *liveStatus {
 	return p.Load()
 }
 
+// allowed reports whether the endpoint answers with code.
 func (l *live) allowed(code int) bool {
 	return catalog.InRange(code) || slices.Contains(l.beyond, code)
 }
