@@ -122,8 +122,8 @@ func New(cat *catalog.Catalog, web fs.FS) (*Renderer, error) {
 // does, while load reads the catalog in the caller's goroutine: neither
 // needs the other, so a server on two cores is ready sooner.
 func NewParsed(web fs.FS, load func() (*catalog.Catalog, error)) (*Renderer, error) {
-	r := &Renderer{md: newMarkdown(), urls: map[string]string{}, web: web}
-	if err := r.loadAssets(web); err != nil {
+	r, err := New(nil, web) // the catalog comes from load
+	if err != nil {
 		return nil, err
 	}
 	parsed := make(chan error, 1)

@@ -247,9 +247,7 @@ func homeText(p *homePage) []byte {
 		w.wrap("", "     ", fmt.Sprintf("%s  %s: %s", k.Name, k.Title, k.Lead))
 	}
 	w.heading("All status codes")
-	for _, l := range p.Rows {
-		w.wrap("", "     ", w.listLine(l))
-	}
+	w.list(p.Rows)
 	return done(w)
 }
 
@@ -263,11 +261,16 @@ func (w *textWriter) listLine(l codeLink) string {
 	return s
 }
 
-func listText(rows []codeLink, color bool) []byte {
-	w := &textWriter{color: color}
+// list writes a listLine for each row, wrapped under itself.
+func (w *textWriter) list(rows []codeLink) {
 	for _, l := range rows {
 		w.wrap("", "     ", w.listLine(l))
 	}
+}
+
+func listText(rows []codeLink, color bool) []byte {
+	w := &textWriter{color: color}
+	w.list(rows)
 	return done(w)
 }
 
