@@ -584,13 +584,13 @@ func (f *flow) plain(key bool) (*node, error) {
 		f.pos++
 	}
 	s := strings.TrimRight(f.s[start:f.pos], " ")
-	if s == "" {
-		if f.pos < len(f.s) && (f.s[f.pos] == '[' || f.s[f.pos] == '{' || f.s[f.pos] == '\t') {
-			return nil, f.err("unexpected %q", f.s[f.pos])
-		}
+	odd := f.pos < len(f.s) && (f.s[f.pos] == '[' || f.s[f.pos] == '{' || f.s[f.pos] == '\t')
+	switch {
+	case s == "" && odd:
+		return nil, f.err("unexpected %q", f.s[f.pos])
+	case s == "":
 		return nil, f.err("an empty value in a flow collection")
-	}
-	if f.pos < len(f.s) && (f.s[f.pos] == '[' || f.s[f.pos] == '{' || f.s[f.pos] == '\t') {
+	case odd:
 		return nil, f.err("unexpected %q in a plain value: quote it", f.s[f.pos])
 	}
 	return plain(s, f.line), nil
@@ -646,7 +646,12 @@ func unescape(s string) (string, int, error) {
 	case ' ':
 		return " ", 2, nil
 	case 'x', 'u', 'U':
-		n := map[byte]int{'x': 2, 'u': 4, 'U': 8}[s[1]]
+		n := 2 // hex digits: \xXX, \uXXXX, \UXXXXXXXX
+		if s[1] == 'u' {
+			n = 4
+		} else if s[1] == 'U' {
+			n = 8
+		}
 		if len(s) < 2+n {
 			return "", 0, fmt.Errorf("a short escape %q", s)
 		}
