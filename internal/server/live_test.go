@@ -147,3 +147,35 @@ func scrapeLive(t *testing.T, s *Server) string {
 	s.Metrics().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	return rec.Body.String()
 }
+
+// TestOptionsPage checks OPTIONS on the site's own resources: 204 with the
+// methods they take, the same Allow as their 405s; a path that names
+// nothing is still a 404.
+func TestOptionsPage(t *testing.T) {
+	t.Parallel()
+	s := liveSite(t)
+	for _, tt := range []struct {
+		method, target string
+		want           int
+		allow          string
+	}{
+		{"OPTIONS", "/", 204, allowPage},
+		{"OPTIONS", "/503", 204, allowPage},
+		{"OPTIONS", "/503.json", 204, allowPage},
+		{"OPTIONS", "/5xx", 204, allowPage},
+		{"OPTIONS", "/search", 204, allowPage},
+		{"OPTIONS", "/healthz", 204, allowPage},
+		{"OPTIONS", "/no-such-page", 404, ""},
+		{"POST", "/503", 405, allowPage},
+		{"DELETE", "/5xx", 405, allowPage},
+	} {
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, httptest.NewRequest(tt.method, tt.target, nil))
+		if rec.Code != tt.want || rec.Header().Get("Allow") != tt.allow {
+			t.Errorf("%s %s: %d Allow %q, want %d Allow %q", tt.method, tt.target, rec.Code, rec.Header().Get("Allow"), tt.want, tt.allow)
+		}
+		if tt.want == 204 && rec.Body.Len() != 0 {
+			t.Errorf("%s %s: 204 with a body of %d bytes", tt.method, tt.target, rec.Body.Len())
+		}
+	}
+}

@@ -193,7 +193,7 @@ func (s *Server) guard(next http.Handler) http.Handler {
 		}
 		switch r.Method {
 		case http.MethodTrace, http.MethodConnect:
-			allow := "GET, HEAD"
+			allow := allowPage
 			if strings.HasPrefix(r.URL.Path, "/status/") {
 				allow = allowLive
 			}
