@@ -56,7 +56,7 @@
 //
 // # CORS
 //
-// Every answer carries Access-Control-Allow-Origin: * and
+// Every answer under /status/ carries Access-Control-Allow-Origin: * and
 // Access-Control-Expose-Headers naming every header a script may need to
 // read (Retry-After, Location, WWW-Authenticate, Content-Range, the
 // requestable ones, ...). A CORS preflight (OPTIONS with Origin and
