@@ -8,7 +8,12 @@ toolchain go1.26.11
 
 require go.yaml.in/yaml/v3 v3.0.6
 
-require github.com/yuin/goldmark v1.8.7
+require (
+	github.com/redis/go-redis/v9 v9.23.0
+	github.com/yuin/goldmark v1.8.7
+)
+
+require go.uber.org/atomic v1.12.0 // indirect
 
 require (
 	github.com/chromedp/cdproto v0.159.0

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the integration tests need when it is missing: Debian's
 # chromium (browser tests), nginx and its brotli_static module (export
-# parity test) and wrk (load and benchmarks), and the pinned npm packages
+# parity test), wrk (load and benchmarks) and redis-server (the shared
+# sequence store's tests), and the pinned npm packages
 # (axe-core, html-validate; deploy/check's schema and syntax checkers).
 # As root it installs with apt; otherwise it stops and says what to install.
 set -euo pipefail
@@ -11,6 +12,8 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
+# redis-server for the sequence store's tests (live --seq-store)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 # brotli_static for the export parity test (deploy/nginx.conf with brotli on)
 [ -e /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ] || need+=(libnginx-mod-http-brotli-static)
 
