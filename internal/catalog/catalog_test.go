@@ -84,11 +84,18 @@ func TestValidation(t *testing.T) {
 		front string
 		want  string
 	}{
-		{"unknown field", "503.md", "", good503 + "\nnmae: x", "503.md: meaning 1 (line 1): line 9: field nmae not found"},
+		{"unknown field", "503.md", "", good503 + "\nnmae: x", "503.md: line 10: field nmae not found"},
+		{"wrong type", "503.md", "", good503 + "\nrelated: [five]", "503.md: line 10: cannot unmarshal !!str `five` into int"},
+		{"yaml syntax", "503.md", "", good503 + "\nrelated: [500", "503.md: line 10: did not find expected ',' or ']'"},
+		{"yaml mistake in a second meaning", "503.md", "---\n" + good503 + "\n---\n" + goodBody + "---\ncode: 503\nname: [\n---\n" + goodBody, "", "503.md: line 24: did not find expected node content"},
+		{"empty front matter", "503.md", "---\n---\n" + goodBody, "", "503.md: line 1: front matter is empty"},
+		{"text after the yaml document", "503.md", "", good503 + "\n...\nname: hidden", "503.md: line 11: did not find expected <document start>"},
+		{"bad indentation", "503.md", "", good503 + "\nsources:\n  - title: T\n   url: \"https://a.example/\"\nretry: x", "503.md: line 12: did not find expected '-' indicator"},
+		{"unclosed quote", "503.md", "", good503 + "\nretry: \"Later.\nrelated: [500]", "503.md: line 10: found unexpected end of stream"},
+		{"class yaml mistake", "5xx.md", "---\nclass: 5xx\ntitle: T\nlead: L\nmeans: M\nappears: a: b\nnotes: [n]\n---\n", "", "5xx.md: line 6: mapping values are not allowed in this context"},
 		{"code differs from file", "504.md", "", good503, "504.md: code: 503 does not match the file name"},
 		{"bad file name", "0503.md", "", good503, "0503.md: file: name must be the code"},
 		{"out of range", "099.md", "", strings.Replace(strings.ReplaceAll(good503, "503", "099"), "code: 099", "code: 99", 1), "code: 99 is out of range"},
-		{"number with a leading zero", "099.md", "", strings.ReplaceAll(good503, "503", "099"), `099.md: meaning 1 (line 1): line 1: want a number, not "099"`},
 		{"registered over 599", "600.md", "", strings.ReplaceAll(good503, "code: 503", "code: 600"), "600.md: code: 600 is out of range"},
 		{"name required", "503.md", "", strings.Replace(good503, "name: Service Unavailable", "name: ''", 1), "503.md: name: required"},
 		{"summary required", "503.md", "", strings.Replace(good503, "summary: Not now.", "summary: ''", 1), "503.md: summary: required"},
