@@ -13,7 +13,6 @@ import (
 
 	"github.com/httpstatus/httpstatus/content"
 	"github.com/httpstatus/httpstatus/internal/catalog"
-	"github.com/httpstatus/httpstatus/internal/preload"
 	"github.com/httpstatus/httpstatus/internal/render"
 	"github.com/httpstatus/httpstatus/web"
 )
@@ -172,18 +171,7 @@ func loadCatalog(dir string) (*catalog.Catalog, error) {
 	if dir != "" {
 		fsys = os.DirFS(dir)
 	}
-	// The embedded content may be loading already (package preload).
-	var (
-		cat *catalog.Catalog
-		ok  bool
-		err error
-	)
-	if dir == "" {
-		cat, ok, err = preload.Catalog()
-	}
-	if !ok {
-		cat, err = catalog.Load(fsys)
-	}
+	cat, err := catalog.Load(fsys)
 	if err != nil {
 		return nil, fmt.Errorf("load content: %w", err)
 	}
