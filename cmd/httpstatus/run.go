@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"runtime/debug"
 	"strings"
@@ -164,14 +163,19 @@ func parseFlags(fs *flag.FlagSet, args []string, e env) ([]string, error) {
 	}
 }
 
-// loadCatalog loads the embedded content, or the content in dir when dir is
-// set (for editing content with a live preview).
+// loadCatalog loads the embedded content, decoded at build time (make
+// content), or decodes the content files in dir when dir is set (for
+// editing content with a live preview).
 func loadCatalog(dir string) (*catalog.Catalog, error) {
-	var fsys fs.FS = content.FS()
-	if dir != "" {
-		fsys = os.DirFS(dir)
+	var (
+		cat *catalog.Catalog
+		err error
+	)
+	if dir == "" {
+		cat, err = catalog.LoadJSON(content.CatalogJSON())
+	} else {
+		cat, err = catalog.Load(os.DirFS(dir))
 	}
-	cat, err := catalog.Load(fsys)
 	if err != nil {
 		return nil, fmt.Errorf("load content: %w", err)
 	}

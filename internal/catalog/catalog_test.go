@@ -1,7 +1,9 @@
 package catalog
 
 import (
+	"bytes"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -233,4 +235,42 @@ func FuzzParseFrontMatter(f *testing.F) {
 		}
 		_, _ = parseClass("5xx.md", string(data))
 	})
+}
+
+// TestLoadJSON checks that LoadJSON reads what WriteJSON wrote and refuses
+// a catalog JSON that is malformed or breaks a rule, as Load would.
+func TestLoadJSON(t *testing.T) {
+	t.Parallel()
+	fs := classFiles()
+	fs["599.md"] = codeFile("code: 599\nname: N\nstatus: unofficial\nvendor: V\nsummary: S.\nspec: {title: T, url: \"https://a.example/\"}")
+	cat, err := Load(fs)
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	var buf bytes.Buffer
+	if err := cat.WriteJSON(&buf); err != nil {
+		t.Fatalf("WriteJSON: %v", err)
+	}
+	good := buf.String()
+	back, err := LoadJSON([]byte(good))
+	if err != nil {
+		t.Fatalf("LoadJSON: %v", err)
+	}
+	if !reflect.DeepEqual(back.Codes(), cat.Codes()) || !reflect.DeepEqual(back.Classes(), cat.Classes()) {
+		t.Errorf("LoadJSON(WriteJSON(c)) = %+v, want %+v", back.Codes(), cat.Codes())
+	}
+	tests := []struct {
+		name, data, want string
+	}{
+		{"not JSON", "---\n", "catalog JSON: invalid character"},
+		{"unknown field", strings.Replace(good, `"name": "N"`, `"nmae": "N"`, 1), `catalog JSON: json: unknown field "nmae"`},
+		{"no meanings", `{"codes": [{"code": 599, "entries": []}], "classes": []}`, "catalog JSON: codes[0]: no meanings"},
+		{"a rule broken", strings.Replace(good, `"vendor": "V",`, "", 1), "599.md: vendor: required for an unofficial meaning"},
+		{"a class missing", strings.Replace(good, `"class": "3xx"`, `"class": "6xx"`, 1), "3xx.md: file: missing"},
+	}
+	for _, tt := range tests {
+		if _, err := LoadJSON([]byte(tt.data)); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: LoadJSON error = %v, want it to contain %q", tt.name, err, tt.want)
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package catalog_test
 
 import (
+	"bytes"
 	"fmt"
 	"io/fs"
 	"os"
@@ -256,5 +257,30 @@ func BenchmarkLoad(b *testing.B) {
 		if _, err := catalog.Load(content.FS()); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestCatalogJSON checks content/catalog.json, what commands read at
+// start: it must be the content files decoded now, and read back to the
+// same catalog.
+func TestCatalogJSON(t *testing.T) {
+	t.Parallel()
+	var fresh bytes.Buffer
+	if err := loadEmbedded(t).WriteJSON(&fresh); err != nil {
+		t.Fatalf("WriteJSON: %v", err)
+	}
+	if !bytes.Equal(fresh.Bytes(), content.CatalogJSON()) {
+		t.Fatalf("content/catalog.json is stale: run make content")
+	}
+	cat, err := catalog.LoadJSON(content.CatalogJSON())
+	if err != nil {
+		t.Fatalf("LoadJSON(content.CatalogJSON()): %v", err)
+	}
+	var again bytes.Buffer
+	if err := cat.WriteJSON(&again); err != nil {
+		t.Fatalf("WriteJSON: %v", err)
+	}
+	if !bytes.Equal(again.Bytes(), fresh.Bytes()) {
+		t.Errorf("LoadJSON then WriteJSON changed the catalog")
 	}
 }
