@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"reflect"
 	"strings"
@@ -116,7 +117,8 @@ func TestValidation(t *testing.T) {
 		{"missing section", "503.md", "---\n" + good503 + "\n---\n## In practice\n\nx\n", "", `503.md: body: missing section "## When to use it"`},
 		{"no front matter", "503.md", "hello\n", "", `503.md: line 1: want "---"`},
 		{"unclosed front matter", "503.md", "---\ncode: 503\n", "", "503.md: line 1: front matter is not closed"},
-		{"registered second", "503.md", "---\n" + strings.Replace(good503, "status: standard", "status: unofficial\nvendor: x", 1) + "\n---\n" + goodBody + "---\n" + good503 + "\n---\n" + goodBody, "", "503.md: meaning 2: status: the registered meaning must come first"},
+		{"registered second", "503.md", "---\n" + strings.Replace(good503, "status: standard", "status: unofficial\nvendor: x", 1) + "\n---\n" + goodBody + "---\n" + good503 + "\n---\n" + goodBody, "", "503.md: meaning 2: status: only the first meaning may be registered"},
+		{"two registered meanings", "503.md", "---\n" + good503 + "\n---\n" + goodBody + "---\n" + strings.Replace(good503, "name: Service Unavailable", "name: Busy", 1) + "\n---\n" + goodBody, "", "503.md: meaning 2: status: only the first meaning may be registered"},
 		{"spec required", "503.md", "", strings.Replace(good503, `spec: {title: RFC 9110 §15.6.4, url: "https://www.rfc-editor.org/rfc/rfc9110.html#section-15.6.4"}`, "", 1), "503.md: spec: required"},
 		{"unofficial spec required", "599.md", "", "code: 599\nname: N\nstatus: unofficial\nvendor: V\nsummary: S.", "599.md: spec: required"},
 		{"retry required", "503.md", "", strings.Replace(good503, "retry: Later.", "", 1), "503.md: retry: required for a registered meaning"},
@@ -181,6 +183,21 @@ func TestMissingClass(t *testing.T) {
 	delete(fs, "3xx.md")
 	if _, err := Load(fs); err == nil || !strings.Contains(err.Error(), "3xx.md: file: missing") {
 		t.Errorf("Load() error = %v, want 3xx.md missing", err)
+	}
+}
+
+// TestCodeInTwoFiles checks the rule that a code has one file: 504.md
+// that says it is 503 is reported as a second definition of 503, beside
+// its name not matching its code.
+func TestCodeInTwoFiles(t *testing.T) {
+	fs := classFiles()
+	fs["503.md"] = codeFile(good503)
+	fs["504.md"] = codeFile(good503)
+	_, err := Load(fs)
+	for _, want := range []string{"504.md: code: 503 is also defined in 503.md", "504.md: code: 503 does not match the file name"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Load() error = %v\nwant it to contain %q", err, want)
+		}
 	}
 }
 
@@ -264,6 +281,7 @@ func TestLoadJSON(t *testing.T) {
 	}{
 		{"not JSON", "---\n", "catalog JSON: invalid character"},
 		{"unknown field", strings.Replace(good, `"name": "N"`, `"nmae": "N"`, 1), `catalog JSON: json: unknown field "nmae"`},
+		{"a code twice", strings.Replace(good, `"codes": [`, `"codes": [`+codeJSON(t, cat, 599)+",", 1), "599.md: code: 599 is also defined in 599.md"},
 		{"no meanings", `{"codes": [{"code": 599, "entries": []}], "classes": []}`, "catalog JSON: codes[0]: no meanings"},
 		{"a rule broken", strings.Replace(good, `"vendor": "V",`, "", 1), "599.md: vendor: required for an unofficial meaning"},
 		{"a class missing", strings.Replace(good, `"class": "3xx"`, `"class": "6xx"`, 1), "3xx.md: file: missing"},
@@ -273,4 +291,18 @@ func TestLoadJSON(t *testing.T) {
 			t.Errorf("%s: LoadJSON error = %v, want it to contain %q", tt.name, err, tt.want)
 		}
 	}
+}
+
+// codeJSON is the JSON of one code of cat, as WriteJSON writes it.
+func codeJSON(t *testing.T, cat *Catalog, code int) string {
+	t.Helper()
+	k, err := cat.Lookup(code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
