@@ -280,7 +280,7 @@ func TestLoadJSON(t *testing.T) {
 		name, data, want string
 	}{
 		{"not JSON", "---\n", "catalog JSON: invalid character"},
-		{"unknown field", strings.Replace(good, `"name": "N"`, `"nmae": "N"`, 1), `catalog JSON: json: unknown field "nmae"`},
+		{"wrong type", strings.Replace(good, `"code": 599`, `"code": "599"`, 1), "catalog JSON: json: cannot unmarshal string"},
 		{"a code twice", strings.Replace(good, `"codes": [`, `"codes": [`+codeJSON(t, cat, 599)+",", 1), "599.md: code: 599 is also defined in 599.md"},
 		{"no meanings", `{"codes": [{"code": 599, "entries": []}], "classes": []}`, "catalog JSON: codes[0]: no meanings"},
 		{"a rule broken", strings.Replace(good, `"vendor": "V",`, "", 1), "599.md: vendor: required for an unofficial meaning"},

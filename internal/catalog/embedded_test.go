@@ -248,9 +248,9 @@ func TestContentYAMLMistake(t *testing.T) {
 	}
 }
 
-// BenchmarkLoad is what every command but show pays to read the content:
-// parsing (the YAML front matter is most of it) and validating every
-// embedded file. Run it with -cpu 1,2 to see the parallel parse.
+// BenchmarkLoad is what --content DIR and "make content" pay to read the
+// content: parsing (the YAML front matter is most of it) and validating
+// every file. Run it with -cpu 1,2 to see the parallel parse.
 func BenchmarkLoad(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
@@ -282,5 +282,16 @@ func TestCatalogJSON(t *testing.T) {
 	}
 	if !bytes.Equal(again.Bytes(), fresh.Bytes()) {
 		t.Errorf("LoadJSON then WriteJSON changed the catalog")
+	}
+}
+
+// BenchmarkLoadJSON is what serve, list, search and export pay to read
+// the embedded content: content/catalog.json decoded and validated.
+func BenchmarkLoadJSON(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := catalog.LoadJSON(content.CatalogJSON()); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
