@@ -218,10 +218,9 @@ type parsedFile struct {
 	err   error
 }
 
-// parseFiles reads and parses the named files on every core: parsing the
-// YAML front matter is most of the time a command takes to start. The
-// results are in the order of names, so errors come out the same way on
-// every run.
+// parseFiles reads and parses the named files on every core: decoding the
+// YAML front matter is most of the time Load takes. The results are in the
+// order of names, so errors come out the same way on every run.
 func parseFiles(fsys fs.FS, names []string) []parsedFile {
 	out := make([]parsedFile, len(names))
 	var next atomic.Int64
