@@ -347,8 +347,9 @@ func startSite(t *testing.T) string {
 	return ts.URL
 }
 
-// newBrowser starts Debian's chromium, headless, with the flags of
-// MACHINE-NOTES.md, and returns its context, bounded in time.
+// newBrowser starts Debian's chromium, headless, with the flags that work
+// in a container without a GPU or sandbox, and returns its context,
+// bounded in time.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
 	path, err := exec.LookPath("chromium")

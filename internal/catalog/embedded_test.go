@@ -165,7 +165,7 @@ func TestSeedRows(t *testing.T) {
 	}
 }
 
-// unofficial lists the vendor codes PRODUCT.md requires, by vendor.
+// unofficial lists the vendor codes the guide must cover, by vendor.
 var unofficial = []struct {
 	code   int
 	vendor string

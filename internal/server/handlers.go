@@ -201,15 +201,22 @@ func (s *Server) handleReady() http.Handler {
 	})
 }
 
-// handleFallback answers what no other route took: a page asked with a
-// method other than GET or HEAD (405), or a path that names nothing (404).
+// handleFallback answers what no other route took: OPTIONS on a page
+// (204 with Allow), a page asked with another method than GET or HEAD
+// (405), or a path that names nothing (404).
 func (s *Server) handleFallback() http.Handler {
 	cat := s.rnd.Catalog()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			_, page := render.ParsePath(cat, r.URL.Path)
 			if page || r.URL.Path == "/search" || r.URL.Path == "/healthz" || r.URL.Path == "/readyz" || r.URL.Path == "/metrics" || strings.HasPrefix(r.URL.Path, "/static/") {
-				w.Header().Set("Allow", "GET, HEAD")
+				w.Header().Set("Allow", allowPage)
+				if r.Method == http.MethodOptions {
+					// RFC 9110 §9.3.7: OPTIONS asks what the resource
+					// allows; a 2xx with Allow and no content says it.
+					w.WriteHeader(http.StatusNoContent)
+					return
+				}
 				s.serveError(w, r, http.StatusMethodNotAllowed, "Method "+r.Method+" is not allowed here: use GET or HEAD.")
 				return
 			}

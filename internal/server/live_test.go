@@ -1,26 +1,14 @@
 package server
 
 import (
-	"bufio"
-	"context"
-	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
-	"math"
-	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/http/httptrace"
-	"net/textproto"
-	"net/url"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/httpstatus/httpstatus/content"
 	"github.com/httpstatus/httpstatus/internal/catalog"
@@ -28,169 +16,36 @@ import (
 	"github.com/httpstatus/httpstatus/web"
 )
 
-var (
-	liveOnce sync.Once
-	liveRnd  *render.Renderer
-)
+// The live endpoint's own behaviour is tested in the live package; these
+// tests check what the site adds: its routes, its pages as the targets of
+// the endpoint's links, its headers and metrics.
 
-// testRenderer returns one renderer of the embedded content, shared by the
-// live tests (it is read-only).
-func testRenderer(t testing.TB) *render.Renderer {
+var liveSiteRnd = sync.OnceValues(func() (*render.Renderer, error) {
+	cat, err := catalog.Load(content.FS())
+	if err != nil {
+		return nil, err
+	}
+	return render.New(cat, web.FS())
+})
+
+// liveSite returns a new Server over the embedded content.
+func liveSite(t testing.TB) *Server {
 	t.Helper()
-	liveOnce.Do(func() {
-		cat, err := catalog.Load(content.FS())
-		if err != nil {
-			t.Fatalf("catalog.Load: %v", err)
-		}
-		if liveRnd, err = render.New(cat, web.FS()); err != nil {
-			t.Fatalf("render.New: %v", err)
-		}
-	})
-	if liveRnd == nil {
-		t.Fatal("renderer setup failed")
+	rnd, err := liveSiteRnd()
+	if err != nil {
+		t.Fatalf("renderer: %v", err)
 	}
-	return liveRnd
+	return New(rnd, Options{Logger: slog.New(slog.DiscardHandler)})
 }
 
-// newTestServer returns the whole site with opts.
-func newTestServer(t testing.TB, opts Options) *Server {
-	t.Helper()
-	opts.Logger = slog.New(slog.DiscardHandler)
-	return New(testRenderer(t), opts)
-}
-
-// newTestLive returns a live endpoint built with randN, alone on a mux,
-// so that the test can see its slow-request count.
-func newTestLive(t testing.TB, maxSleep time.Duration, maxSlow int, randN func(uint64) uint64) (*live, http.Handler) {
-	t.Helper()
-	l := newLive(newTestServer(t, Options{}), maxSleep, maxSlow, randN)
-	mux := http.NewServeMux()
-	mux.Handle("/status/{codes...}", l)
-	return l, mux
-}
-
-// seeded returns a deterministic randN, safe for concurrent use.
-func seeded(seed uint64) func(uint64) uint64 {
-	var mu sync.Mutex
-	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	return func(n uint64) uint64 {
-		mu.Lock()
-		defer mu.Unlock()
-		return r.Uint64N(n)
-	}
-}
-
-// liveWant is what the endpoint must answer for a code, derived from the
-// catalog and the HTTP rules, not from the endpoint's own tables.
-type liveWant struct {
-	status  int               // final status
-	interim bool              // a 1xx interim response precedes it (HTTP/1.1)
-	headers map[string]string // catalog headers with a value
-	body    bool              // GET has a body
-	line    string            // the text body
-}
-
-func wantFor(cat *catalog.Catalog, code int) liveWant {
-	w := liveWant{status: code, headers: map[string]string{}, body: true}
-	name := "(unassigned)"
-	if k, err := cat.Lookup(code); err == nil {
-		name = k.Primary().Name
-		for i := len(k.Entries) - 1; i >= 0; i-- {
-			for _, h := range k.Entries[i].Headers {
-				if h.Value != "" {
-					w.headers[h.Name] = h.Value
-				}
-			}
-		}
-	}
-	w.line = fmt.Sprintf("%d %s", code, name)
-	switch {
-	case code == 101:
-		w.body = false
-	case code < 200:
-		w.status, w.interim = 200, true
-	case code == 204 || code == 205 || code == 304:
-		w.body = false
-	}
-	return w
-}
-
-// checkFinal checks the final response to a request for code: status,
-// catalog headers, CORS and the body rules.
-func checkFinal(t *testing.T, cat *catalog.Catalog, code int, method, accept string, res *http.Response, body []byte) {
-	t.Helper()
-	w := wantFor(cat, code)
-	where := fmt.Sprintf("%s /status/%d (Accept %q)", method, code, accept)
-	if res.StatusCode != w.status {
-		t.Errorf("%s: status %d, want %d", where, res.StatusCode, w.status)
-		return
-	}
-	for name, v := range w.headers {
-		if name == "Connection" && res.Close {
-			continue // net/http says "close" instead when it ends the connection (HTTP/1.0)
-		}
-		if got := res.Header.Get(name); got != v {
-			t.Errorf("%s: %s = %q, want %q from the catalog", where, name, got, v)
-		}
-	}
-	if res.Header.Get("Access-Control-Allow-Origin") != "*" {
-		t.Errorf("%s: no Access-Control-Allow-Origin: *", where)
-	}
-	if code == 101 && !res.Close {
-		t.Errorf("%s: 101 without Connection: close", where)
-	}
-	if !w.body || method == http.MethodHead {
-		if len(body) != 0 {
-			t.Errorf("%s: body of %d bytes, want none", where, len(body))
-		}
-		if code == 204 || code == 304 || code == 101 {
-			if res.Header.Get("Content-Type") != "" || res.Header.Get("Content-Length") != "" {
-				t.Errorf("%s: Content-Type %q, Content-Length %q on a status without content", where, res.Header.Get("Content-Type"), res.Header.Get("Content-Length"))
-			}
-		}
-		if method == http.MethodHead && w.body && res.ContentLength <= 0 {
-			t.Errorf("%s: HEAD Content-Length %d, want the GET body's length", where, res.ContentLength)
-		}
-		return
-	}
-	switch liveFormat(accept) {
-	case liveText:
-		if !strings.HasPrefix(string(body), w.line) || strings.Count(string(body), "\n") != 1 || !strings.HasSuffix(string(body), "\n") {
-			t.Errorf("%s: body %q, want one line starting %q", where, body, w.line)
-		}
-		if w.interim && !strings.Contains(string(body), "interim") {
-			t.Errorf("%s: body %q does not mention the interim response", where, body)
-		}
-	case liveJSON:
-		var j struct {
-			Code int    `json:"code"`
-			URL  string `json:"url"`
-		}
-		if err := json.Unmarshal(body, &j); err != nil || j.Code != code || j.URL != "/"+strconv.Itoa(code) {
-			t.Errorf("%s: JSON %s (%v), want code %d and url /%d", where, body, err, code, code)
-		}
-	case liveProblem:
-		var p struct {
-			Type   string `json:"type"`
-			Title  string `json:"title"`
-			Status int    `json:"status"`
-			Doc    string `json:"doc"`
-		}
-		if err := json.Unmarshal(body, &p); err != nil || p.Status != w.status || p.Title == "" || p.Type == "" || p.Doc != "/"+strconv.Itoa(code) {
-			t.Errorf("%s: problem %s (%v), want status %d and doc /%d", where, body, err, w.status, code)
-		}
-		if got := res.Header.Get("Content-Type"); got != "application/problem+json" {
-			t.Errorf("%s: Content-Type %q, want application/problem+json", where, got)
-		}
-	}
-}
-
-// TestLiveEveryCode walks every code from 100 to 599, and the documented
-// ones beyond, through a real listener with Go's client.
-func TestLiveEveryCode(t *testing.T) {
+// TestLiveThroughSite asks the whole site for every code the endpoint
+// answers: each answers its status (200 after an interim 1xx) with the
+// site's security headers, and every page it links to (Location, and a
+// 300's choices in Link) answers 200 on the site with the type named.
+func TestLiveThroughSite(t *testing.T) {
 	t.Parallel()
-	cat := testRenderer(t).Catalog()
-	ts := httptest.NewServer(newTestServer(t, Options{}))
+	s := liveSite(t)
+	ts := httptest.NewServer(s)
 	defer ts.Close()
 	client := ts.Client()
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
@@ -198,628 +53,129 @@ func TestLiveEveryCode(t *testing.T) {
 	for c := 100; c <= 599; c++ {
 		codes = append(codes, c)
 	}
-	for _, k := range cat.Codes() {
+	for _, k := range s.rnd.Catalog().Codes() {
 		if k.Code > 599 {
 			codes = append(codes, k.Code)
 		}
 	}
-	accepts := []string{"", "application/json", "application/problem+json"}
-	for i, code := range codes {
-		method := []string{"GET", "POST", "DELETE"}[i%3]
-		accept := accepts[i%len(accepts)]
-		var interim []int
-		trace := &httptrace.ClientTrace{Got1xxResponse: func(c int, _ textproto.MIMEHeader) error {
-			interim = append(interim, c)
-			return nil
-		}}
-		req, _ := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace), method, ts.URL+"/status/"+strconv.Itoa(code), nil)
-		if accept != "" {
-			req.Header.Set("Accept", accept)
-		}
-		res, err := client.Do(req)
+	links := map[string]string{} // target: the Content-Type it must have, or "" for any
+	for _, code := range codes {
+		res, err := client.Get(ts.URL + "/status/" + strconv.Itoa(code))
 		if err != nil {
-			t.Fatalf("%s /status/%d: %v", method, code, err)
+			t.Fatalf("/status/%d: %v", code, err)
 		}
-		body, _ := io.ReadAll(res.Body)
+		io.Copy(io.Discard, res.Body)
 		res.Body.Close()
-		checkFinal(t, cat, code, method, accept, res, body)
-		if w := wantFor(cat, code); w.interim && (len(interim) != 1 || interim[0] != code) {
-			t.Errorf("%s /status/%d: interim responses %v, want [%d]", method, code, interim, code)
-		} else if !w.interim && len(interim) != 0 {
-			t.Errorf("%s /status/%d: interim responses %v, want none", method, code, interim)
+		want := code
+		if code < 200 && code != http.StatusSwitchingProtocols {
+			want = http.StatusOK
+		}
+		if res.StatusCode != want || res.Header.Get("Content-Security-Policy") == "" {
+			t.Errorf("/status/%d: %d with CSP %q, want %d with the site's headers", code, res.StatusCode, res.Header.Get("Content-Security-Policy"), want)
 		}
 		if loc := res.Header.Get("Location"); loc != "" {
-			res, err := client.Get(ts.URL + loc)
-			if err != nil || res.StatusCode != http.StatusOK {
-				t.Errorf("/status/%d: Location %s does not answer 200: %v %v", code, loc, res, err)
-			}
-			if res != nil {
-				res.Body.Close()
+			links[loc] = ""
+		}
+		if code == http.StatusMultipleChoices {
+			for part := range strings.SplitSeq(res.Header.Get("Link"), ",") {
+				target, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+				_, typ, _ := strings.Cut(params, `type="`)
+				links[strings.Trim(target, "<>")] = strings.TrimSuffix(typ, `"`)
 			}
 		}
 	}
-	// HEAD gets the headers and no body.
-	for _, code := range []int{200, 204, 301, 503, 999} {
-		res, err := client.Head(ts.URL + "/status/" + strconv.Itoa(code))
+	if len(links) < 4 {
+		t.Fatalf("links from the endpoint: %v, want at least /status/200 and the three choices of 300", links)
+	}
+	for target, typ := range links {
+		res, err := client.Get(ts.URL + target)
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("%s: %v", target, err)
 		}
-		body, _ := io.ReadAll(res.Body)
 		res.Body.Close()
-		checkFinal(t, cat, code, "HEAD", "", res, body)
-	}
-}
-
-// TestLiveRequiredHeaders checks that the catalog gives the headers that
-// real servers send with these statuses, so the endpoint sends them.
-func TestLiveRequiredHeaders(t *testing.T) {
-	t.Parallel()
-	h := newTestServer(t, Options{})
-	for code, name := range map[int]string{
-		301: "Location", 302: "Location", 303: "Location", 307: "Location", 308: "Location",
-		429: "Retry-After", 503: "Retry-After", 401: "WWW-Authenticate", 407: "Proxy-Authenticate",
-		405: "Allow", 416: "Content-Range", 426: "Upgrade",
-	} {
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest("GET", "/status/"+strconv.Itoa(code), nil))
-		if rec.Code != code || rec.Header().Get(name) == "" {
-			t.Errorf("/status/%d: status %d, %s %q; want %d with %s", code, rec.Code, name, rec.Header().Get(name), code, name)
-		}
-	}
-	// Every catalog header the endpoint sends must be a valid field value.
-	for _, k := range testRenderer(t).Catalog().Codes() {
-		for _, e := range k.Entries {
-			for _, hd := range e.Headers {
-				if hd.Value != "" && !validValue(hd.Value) {
-					t.Errorf("%s: header %s: value %q is not printable ASCII", e.File, hd.Name, hd.Value)
-				}
-			}
+		if got := res.Header.Get("Content-Type"); res.StatusCode != http.StatusOK || !strings.HasPrefix(got, typ) {
+			t.Errorf("%s, linked from the endpoint: %d %s, want 200 %s", target, res.StatusCode, got, typ)
 		}
 	}
 }
 
-// TestLiveInformational checks each kind of 1xx on the wire: the interim
-// response with its headers, then the final one; 101 as a final response
-// that closes the connection; and no 1xx at all for HTTP/1.0.
-func TestLiveInformational(t *testing.T) {
+// TestLiveRoutes checks the endpoint's answers that the site's router and
+// metrics take part in: a preflight, a range and a plain OPTIONS are
+// answered by the endpoint and counted under its route.
+func TestLiveRoutes(t *testing.T) {
 	t.Parallel()
-	ts := httptest.NewServer(newTestServer(t, Options{}))
-	defer ts.Close()
+	s := liveSite(t)
 	for _, tt := range []struct {
-		code      int
-		proto     string
-		want      []int // statuses on the wire, in order
-		link      bool  // the interim 103 carries Link
-		wantClose bool
+		method, target string
+		hdr            []string
+		want           int
 	}{
-		{100, "HTTP/1.1", []int{100, 200}, false, false},
-		{102, "HTTP/1.1", []int{102, 200}, false, false},
-		{103, "HTTP/1.1", []int{103, 200}, true, false},
-		{104, "HTTP/1.1", []int{104, 200}, false, false},
-		{199, "HTTP/1.1", []int{199, 200}, false, false},
-		{101, "HTTP/1.1", []int{101}, false, true},
-		{103, "HTTP/1.0", []int{200}, false, true},
-		{101, "HTTP/1.0", []int{200}, false, true},
+		{"OPTIONS", "/status/503", []string{"Origin", "https://example.com", "Access-Control-Request-Method", "PUT"}, 204},
+		{"OPTIONS", "/status/503", nil, 503},
+		{"GET", "/status/500-500", nil, 500},
+		{"PUT", "/status/200:0,418-418?_=1700000000", nil, 418},
+		{"GET", "/status/504-500", nil, 400},
 	} {
-		x := rawExchange(t, ts.Listener.Addr().String(), tt.proto, "GET", "/status/"+strconv.Itoa(tt.code), nil, "")
-		if fmt.Sprint(x.statuses) != fmt.Sprint(tt.want) {
-			t.Errorf("%s /status/%d: statuses on the wire %v, want %v", tt.proto, tt.code, x.statuses, tt.want)
-			continue
-		}
-		if tt.link && x.headers[0].Get("Link") == "" {
-			t.Errorf("%s /status/%d: interim response has no Link header", tt.proto, tt.code)
-		}
-		if tt.wantClose != x.closed {
-			t.Errorf("%s /status/%d: connection closed %v, want %v", tt.proto, tt.code, x.closed, tt.wantClose)
-		}
-	}
-}
-
-// exchange is what came back on the wire for one request.
-type exchange struct {
-	statuses []int         // every status, 1xx included, in order
-	headers  []http.Header // the header block of each
-	final    *http.Response
-	body     []byte // the final response's body
-	closed   bool   // the server closed the connection after it
-}
-
-// rawExchange sends one request (with body, if not empty) on a new
-// connection and reads every response to it from the wire, 1xx included.
-// Over HTTP/1.1 it then sends a second request on the same connection, to
-// learn whether the server closed it.
-func rawExchange(t *testing.T, addr, proto, method, target string, hdr http.Header, body string) exchange {
-	t.Helper()
-	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(10 * time.Second))
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s %s\r\nHost: %s\r\n", method, target, proto, addr)
-	for k, vs := range hdr {
-		for _, v := range vs {
-			fmt.Fprintf(&b, "%s: %s\r\n", k, v)
-		}
-	}
-	if body != "" {
-		fmt.Fprintf(&b, "Content-Length: %d\r\n", len(body))
-	}
-	b.WriteString("\r\n" + body)
-	if _, err := io.WriteString(conn, b.String()); err != nil {
-		t.Fatal(err)
-	}
-	br := bufio.NewReader(conn)
-	req, _ := http.NewRequest(method, "http://"+addr+target, nil)
-	var x exchange
-	for {
-		res, err := http.ReadResponse(br, req)
-		if err != nil {
-			t.Fatalf("%s %s %s: read response: %v", proto, method, target, err)
-		}
-		data, err := io.ReadAll(res.Body)
-		res.Body.Close()
-		if err != nil {
-			t.Fatalf("%s %s %s: read body: %v", proto, method, target, err)
-		}
-		x.statuses = append(x.statuses, res.StatusCode)
-		x.headers = append(x.headers, res.Header)
-		if res.StatusCode >= 200 || res.StatusCode == 101 {
-			x.final, x.body = res, data
-			break
-		}
-	}
-	if proto == "HTTP/1.1" {
-		io.WriteString(conn, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-	}
-	_, err = br.ReadByte()
-	x.closed = err != nil
-	return x
-}
-
-func TestParseChoices(t *testing.T) {
-	t.Parallel()
-	allowed := func(c int) bool { return catalog.InRange(c) || c == 999 }
-	tests := []struct {
-		in      string
-		want    string // fmt of the choices, or "" for an error
-		errLike string
-	}{
-		{"503", "[{503 1000}]", ""},
-		{"200,500", "[{200 1000} {500 1000}]", ""},
-		{"200:3,500:1", "[{200 3000} {500 1000}]", ""},
-		{"200:0.25,500", "[{200 250} {500 1000}]", ""},
-		{"200:.5", "[{200 500}]", ""},
-		{" 200 , 500:2 ", "[{200 1000} {500 2000}]", ""},
-		{"200:0,500:1000", "[{200 0} {500 1000000}]", ""},
-		{"999", "[{999 1000}]", ""},
-		{"", "", "no status code"},
-		{"abc", "", "bad status code"},
-		{"50", "", "bad status code"},
-		{"5030", "", "bad status code"},
-		{"+503", "", "bad status code"},
-		{"099", "", "bad status code"},
-		{"600", "", "out of range"},
-		{"200,", "", "bad status code"},
-		{"200:", "", "bad weight"},
-		{"200:x", "", "bad weight"},
-		{"200:-1", "", "bad weight"},
-		{"200:1.", "", "bad weight"},
-		{"200:0.0001", "", "bad weight"},
-		{"200:1000.001", "", "bad weight"},
-		{"200:1e3", "", "bad weight"},
-		{"200:1:2", "", "bad weight"},
-		{"200:0", "", "add up to 0"},
-		{strings.Repeat("200,", maxChoices) + "200", "", "too many choices"},
-		{strings.Repeat("200,", maxChoices-1) + "200", "[" + strings.Repeat("{200 1000} ", maxChoices-1) + "{200 1000}]", ""},
-	}
-	for _, tt := range tests {
-		got, err := parseChoices(nil, tt.in, allowed, "100 to 599 or 999")
-		if tt.want != "" {
-			if err != nil || fmt.Sprint(got) != tt.want {
-				t.Errorf("parseChoices(%q) = %v, %v; want %s", tt.in, got, err, tt.want)
-			}
-			continue
-		}
-		if err == nil || !strings.Contains(err.Error(), tt.errLike) {
-			t.Errorf("parseChoices(%q) = %v, %v; want an error with %q", tt.in, got, err, tt.errLike)
-		}
-	}
-}
-
-func TestPick(t *testing.T) {
-	t.Parallel()
-	choices := []choice{{200, 3000}, {404, 0}, {500, 1000}}
-	for n, want := range map[uint64]int{0: 200, 2999: 200, 3000: 500, 3999: 500} {
-		got := pick(choices, func(total uint64) uint64 {
-			if total != 4000 {
-				t.Errorf("pick asked for a number below %d, want 4000", total)
-			}
-			return n
-		})
-		if got != want {
-			t.Errorf("pick with n=%d = %d, want %d", n, got, want)
-		}
-	}
-}
-
-// TestLiveRandom sends many requests for a list and a weighted list and
-// checks the shares, with an injected seeded source (deterministic) and
-// with the real one (a 6-sigma margin).
-func TestLiveRandom(t *testing.T) {
-	t.Parallel()
-	const n = 2000
-	share := func(h http.Handler, path string) (float64, map[int]int) {
-		counts := map[int]int{}
-		for range n {
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
-			counts[rec.Code]++
-		}
-		return float64(counts[500]) / n, counts
-	}
-	for _, src := range []struct {
-		name  string
-		randN func(uint64) uint64
-	}{{"seeded", seeded(7)}, {"real", rand.Uint64N}} {
-		_, h := newTestLive(t, 0, 0, src.randN)
-		for _, tt := range []struct {
-			path string
-			p    float64
-		}{{"/status/200,500", 0.5}, {"/status/200:3,500:1", 0.25}, {"/status/200:0.3,500:0.1", 0.25}, {"/status/200:0,500", 1}} {
-			got, counts := share(h, tt.path)
-			margin := 6 * math.Sqrt(tt.p*(1-tt.p)/n)
-			if got < tt.p-margin || got > tt.p+margin || counts[200]+counts[500] != n {
-				t.Errorf("%s %s: 500 share %.3f (%v), want %.3f ± %.3f", src.name, tt.path, got, counts, tt.p, margin)
-			}
-		}
-	}
-	// The same seed gives the same sequence.
-	seq := func() string {
-		_, h := newTestLive(t, 0, 0, seeded(42))
-		var b strings.Builder
-		for range 64 {
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, httptest.NewRequest("GET", "/status/200,201,202,203", nil))
-			b.WriteString(strconv.Itoa(rec.Code % 10))
-		}
-		return b.String()
-	}
-	if a, b := seq(), seq(); a != b || strings.Count(a, "0") == 64 {
-		t.Errorf("seeded sequences %s and %s: want equal and mixed", a, b)
-	}
-}
-
-func TestLiveBadInput(t *testing.T) {
-	t.Parallel()
-	h := newTestServer(t, Options{MaxSleep: 2 * time.Second})
-	tests := []struct {
-		target string
-		hdr    []string
-		want   string
-	}{
-		{"/status/", nil, "No status code"},
-		{"/status/abc", nil, "Bad status code"},
-		{"/status/20x", nil, "Bad status code"},
-		{"/status/99", nil, "Bad status code"},
-		{"/status/600", nil, "out of range: use 100 to 599 or 999"},
-		{"/status/1000", nil, "Bad status code"},
-		{"/status/200/500", nil, "Bad status code"},
-		{"/status/200:x", nil, "Bad weight"},
-		{"/status/200:0", nil, "add up to 0"},
-		{"/status/" + strings.Repeat("200,", 40) + "200", nil, "Too many choices"},
-		{"/status/200?sleep=abc", nil, "Bad sleep"},
-		{"/status/200?sleep=-5", nil, "Bad sleep"},
-		{"/status/200?sleep=2001", nil, "over the cap of 2000 ms"},
-		{"/status/200?sleep=99999999999999999999999", nil, "over the cap"},
-		{"/status/200?sleep=1&sleep=2", nil, "given 2 times"},
-		{"/status/200?slep=1", nil, "Unknown option"},
-		{"/status/200", []string{"X-HttpStatus-Response-Set-Cookie", "a=b"}, "may not be requested"},
-		{"/status/200", []string{"X-HttpStatus-Response-Access-Control-Allow-Origin", "x"}, "may not be requested"},
-		{"/status/200", []string{"X-HttpStatus-Response-Location", "https://example.com/"}, "may not be requested"},
-		{"/status/200", []string{"X-HttpStatus-Response-Cache-Control", strings.Repeat("a", 300)}, "printable ASCII"},
-		{"/status/200", []string{"X-HttpStatus-Response-Cache-Control", "a\x01b"}, "printable ASCII"},
-	}
-	for _, tt := range tests {
-		req := httptest.NewRequest("POST", tt.target, nil)
+		req := httptest.NewRequest(tt.method, tt.target, nil)
 		for i := 0; i+1 < len(tt.hdr); i += 2 {
 			req.Header.Set(tt.hdr[i], tt.hdr[i+1])
 		}
 		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
-		body := rec.Body.String()
-		if rec.Code != http.StatusBadRequest || !strings.Contains(body, tt.want) || strings.Count(body, "\n") != 1 || !strings.HasSuffix(body, ".\n") {
-			t.Errorf("%s %v: %d %q, want 400 with one line containing %q", tt.target, tt.hdr, rec.Code, body, tt.want)
-		}
-		if rec.Header().Get("Access-Control-Allow-Origin") != "*" {
-			t.Errorf("%s: the 400 has no CORS header, so a page elsewhere cannot read why", tt.target)
+		s.ServeHTTP(rec, req)
+		if rec.Code != tt.want {
+			t.Errorf("%s %s %v: %d %q, want %d", tt.method, tt.target, tt.hdr, rec.Code, rec.Body.String(), tt.want)
 		}
 	}
-}
-
-func TestParseOptions(t *testing.T) {
-	t.Parallel()
-	hdr := func(kv ...string) http.Header {
-		h := http.Header{}
-		for i := 0; i+1 < len(kv); i += 2 {
-			h.Add(kv[i], kv[i+1])
-		}
-		return h
-	}
-	tests := []struct {
-		query   string
-		hdr     http.Header
-		want    string // fmt of the options, or "" for an error
-		errLike string
-	}{
-		{"", nil, "0s []", ""},
-		{"sleep=0", nil, "0s []", ""},
-		{"sleep=250", nil, "250ms []", ""},
-		{"sleep=1000", nil, "1s []", ""},
-		{"", hdr("X-Httpstatus-Response-Retry-After", "7", "Accept", "x"), "0s [[Retry-After 7]]", ""},
-		{"", hdr("X-Httpstatus-Response-Www-Authenticate", "Bearer"), "0s [[Www-Authenticate Bearer]]", ""},
-		{"sleep=1001", nil, "", "over the cap of 1000 ms"},
-		{"sleep=", nil, "", "bad sleep"},
-		{"sleep=1.5", nil, "", "bad sleep"},
-		{"sleep=0x10", nil, "", "bad sleep"},
-		{"%zz", nil, "", "malformed query"},
-		{"a;b", nil, "", "malformed query"},
-		{"sleep=1&debug=1", nil, "", "unknown option"},
-		{"", hdr("X-Httpstatus-Response-Content-Type", "text/html"), "", "may not be requested"},
-		{"", hdr("X-Httpstatus-Response-Retry-After", " 7"), "", "printable ASCII"},
-		{"", hdr("X-Httpstatus-Response-Vary", "a", "X-Httpstatus-Response-Vary", "b", "X-Httpstatus-Response-Vary", "c",
-			"X-Httpstatus-Response-Age", "1", "X-Httpstatus-Response-Age", "2", "X-Httpstatus-Response-Link", "a", "X-Httpstatus-Response-Link", "b",
-			"X-Httpstatus-Response-Link", "c", "X-Httpstatus-Response-Link", "d"), "", "at most 8"},
-	}
-	for _, tt := range tests {
-		got, err := parseOptions(tt.query, tt.hdr, time.Second)
-		if tt.want != "" {
-			if err != nil || fmt.Sprint(got.sleep, " ", got.headers) != tt.want {
-				t.Errorf("parseOptions(%q, %v) = %v, %v; want %s", tt.query, tt.hdr, got, err, tt.want)
-			}
-			continue
-		}
-		if err == nil || !strings.Contains(err.Error(), tt.errLike) {
-			t.Errorf("parseOptions(%q, %v) = %v, %v; want an error with %q", tt.query, tt.hdr, got, err, tt.errLike)
-		}
-	}
-}
-
-func TestLiveRequestedHeaders(t *testing.T) {
-	t.Parallel()
-	h := newTestServer(t, Options{})
-	req := httptest.NewRequest("GET", "/status/503", nil)
-	req.Header.Set("X-HttpStatus-Response-Retry-After", "120")
-	req.Header.Set("x-httpstatus-response-cache-control", "max-age=60")
-	req.Header.Add("X-HttpStatus-Response-Link", "</a>; rel=preload")
-	req.Header.Add("X-HttpStatus-Response-Link", "</b>; rel=preload")
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	got := rec.Header()
-	if rec.Code != 503 || got.Get("Retry-After") != "120" || got.Get("Cache-Control") != "max-age=60" || len(got.Values("Link")) != 2 {
-		t.Errorf("requested headers: %d %v", rec.Code, got)
-	}
-	if len(got.Values("Retry-After")) != 1 {
-		t.Errorf("Retry-After = %v: the requested value must replace the catalog's", got.Values("Retry-After"))
-	}
-}
-
-func TestLiveFormats(t *testing.T) {
-	t.Parallel()
-	for accept, want := range map[string]int{
-		"":                         liveText,
-		"*/*":                      liveText,
-		"text/html,*/*;q=0.8":      liveText,
-		"application/json":         liveJSON,
-		"application/problem+json": liveProblem,
-		"application/json, application/problem+json":           liveProblem,
-		"application/json;q=1, application/problem+json;q=0.5": liveJSON,
-		"text/plain, application/json;q=0.9":                   liveText,
-		"application/json;q=0":                                 liveText,
-		"APPLICATION/JSON":                                     liveJSON,
+	metrics := scrapeLive(t, s)
+	for _, series := range []string{
+		`httpstatus_http_requests_total{code="204",route="/status/{codes...}"} 1`,
+		`httpstatus_http_requests_total{code="503",route="/status/{codes...}"} 1`,
+		`httpstatus_http_requests_total{code="500",route="/status/{codes...}"} 1`,
+		`httpstatus_http_requests_total{code="418",route="/status/{codes...}"} 1`,
+		`httpstatus_http_requests_total{code="400",route="/status/{codes...}"} 1`,
 	} {
-		if got := liveFormat(accept); got != want {
-			t.Errorf("liveFormat(%q) = %d, want %d", accept, got, want)
+		if !strings.Contains(metrics, "\n"+series+"\n") {
+			t.Errorf("metrics lack %s", series)
 		}
 	}
 }
 
-// TestLiveSleep checks that sleep delays the answer, and that the
-// endpoint's own 503 beyond MaxSlow says why and when to retry.
-func TestLiveSleep(t *testing.T) {
-	t.Parallel()
-	l, h := newTestLive(t, time.Minute, 2, rand.Uint64N)
-	ts := httptest.NewServer(h)
-	defer ts.Close()
-
-	start := time.Now()
-	res, err := ts.Client().Get(ts.URL + "/status/201?sleep=150")
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if d := time.Since(start); res.StatusCode != 201 || d < 150*time.Millisecond {
-		t.Errorf("sleep=150: %d after %v, want 201 after at least 150ms", res.StatusCode, d)
-	}
-
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	for range 2 {
-		wg.Go(func() {
-			req, _ := http.NewRequestWithContext(ctx, "GET", ts.URL+"/status/200?sleep=60000", nil)
-			if res, err := ts.Client().Do(req); err == nil {
-				res.Body.Close()
-			}
-		})
-	}
-	waitFor(t, "2 sleeping requests", func() bool { return len(l.slow) == 2 })
-	res, err = ts.Client().Get(ts.URL + "/status/200?sleep=1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	if res.StatusCode != 503 || res.Header.Get("Retry-After") == "" || !strings.Contains(string(body), "Too many slow requests") {
-		t.Errorf("beyond MaxSlow: %d Retry-After %q %q, want 503 with Retry-After and a reason", res.StatusCode, res.Header.Get("Retry-After"), body)
-	}
-	if res, err := ts.Client().Get(ts.URL + "/status/204"); err != nil || res.StatusCode != 204 {
-		t.Errorf("a request without sleep while the slow slots are full: %v %v, want 204", res, err)
-	}
-	cancel()
-	wg.Wait()
-	waitFor(t, "the slots to free", func() bool { return len(l.slow) == 0 })
-	if res, err := ts.Client().Get(ts.URL + "/status/202?sleep=1"); err != nil || res.StatusCode != 202 {
-		t.Errorf("sleep after the slots freed: %v %v, want 202", res, err)
-	}
-}
-
-// TestLiveNoLeak sends 1,000 sleeping requests whose clients give up, and
-// checks that every handler returns at once (long before its sleep ends)
-// and that no goroutine is left behind.
-func TestLiveNoLeak(t *testing.T) {
-	l, h := newTestLive(t, 30*time.Second, 1000, rand.Uint64N)
-	ts := httptest.NewServer(h)
-	defer ts.Close()
-	tr := &http.Transport{}
-	defer tr.CloseIdleConnections()
-	client := &http.Client{Transport: tr}
-	before := runtime.NumGoroutine()
-
-	const total, batch = 1000, 100
-	start := time.Now()
-	for range total / batch {
-		ctx, cancel := context.WithCancel(context.Background())
-		var wg sync.WaitGroup
-		for range batch {
-			wg.Go(func() {
-				req, _ := http.NewRequestWithContext(ctx, "GET", ts.URL+"/status/200?sleep=30000", nil)
-				if res, err := client.Do(req); err == nil {
-					res.Body.Close()
-					t.Errorf("a request answered %d before its sleep ended", res.StatusCode)
-				}
-			})
-		}
-		waitFor(t, "a batch of sleeping requests", func() bool { return len(l.slow) == batch })
-		cancel()
-		wg.Wait()
-		waitFor(t, "the handlers to see their clients go", func() bool { return len(l.slow) == 0 })
-	}
-	elapsed := time.Since(start)
-	tr.CloseIdleConnections()
-	var after int
-	waitFor(t, "the goroutine count to come back", func() bool {
-		after = runtime.NumGoroutine()
-		return after <= before
-	})
-	t.Logf("%d cancelled sleeping requests in %v; goroutines before %d, after %d", total, elapsed.Round(time.Millisecond), before, after)
-}
-
-// waitFor polls cond for up to 5 seconds.
-func waitFor(t *testing.T, what string, cond func() bool) {
+// scrapeLive returns the text of the server's metrics.
+func scrapeLive(t *testing.T, s *Server) string {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
+	rec := httptest.NewRecorder()
+	s.Metrics().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	return rec.Body.String()
 }
 
-func FuzzParseChoices(f *testing.F) {
-	for _, s := range []string{"503", "200,500", "200:3,500:1", "200:0.25", ":", ",", "200:0", "999", "600", "1:2:3", " 200 ,\t500", "200:1000.000"} {
-		f.Add(s)
+// TestOptionsPage checks OPTIONS on the site's own resources: 204 with the
+// methods they take, the same Allow as their 405s; a path that names
+// nothing is still a 404.
+func TestOptionsPage(t *testing.T) {
+	t.Parallel()
+	s := liveSite(t)
+	for _, tt := range []struct {
+		method, target string
+		want           int
+		allow          string
+	}{
+		{"OPTIONS", "/", 204, allowPage},
+		{"OPTIONS", "/503", 204, allowPage},
+		{"OPTIONS", "/503.json", 204, allowPage},
+		{"OPTIONS", "/5xx", 204, allowPage},
+		{"OPTIONS", "/search", 204, allowPage},
+		{"OPTIONS", "/healthz", 204, allowPage},
+		{"OPTIONS", "/no-such-page", 404, ""},
+		{"POST", "/503", 405, allowPage},
+		{"DELETE", "/5xx", 405, allowPage},
+	} {
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, httptest.NewRequest(tt.method, tt.target, nil))
+		if rec.Code != tt.want || rec.Header().Get("Allow") != tt.allow {
+			t.Errorf("%s %s: %d Allow %q, want %d Allow %q", tt.method, tt.target, rec.Code, rec.Header().Get("Allow"), tt.want, tt.allow)
+		}
+		if tt.want == 204 && rec.Body.Len() != 0 {
+			t.Errorf("%s %s: 204 with a body of %d bytes", tt.method, tt.target, rec.Body.Len())
+		}
 	}
-	allowed := func(c int) bool { return catalog.InRange(c) || c == 999 }
-	f.Fuzz(func(t *testing.T, s string) {
-		got, err := parseChoices(nil, s, allowed, "100 to 599 or 999")
-		if err != nil {
-			if msg := err.Error(); strings.ContainsAny(msg, "\r\n") || len(msg) > 200 {
-				t.Errorf("parseChoices(%q): error %q is not one short line", s, msg)
-			}
-			return
-		}
-		total := 0
-		for _, c := range got {
-			if !allowed(c.code) || c.weight < 0 || c.weight > maxWeight*1000 {
-				t.Errorf("parseChoices(%q) = %v: bad choice %v", s, got, c)
-			}
-			total += c.weight
-		}
-		if len(got) == 0 || len(got) > maxChoices || total <= 0 {
-			t.Fatalf("parseChoices(%q) = %v: want 1 to %d choices with a positive total", s, got, maxChoices)
-		}
-		for _, n := range []uint64{0, uint64(total) - 1} {
-			code := pick(got, func(uint64) uint64 { return n })
-			if !allowed(code) {
-				t.Errorf("pick(%v) = %d", got, code)
-			}
-		}
-	})
-}
-
-// finalWriter records the final status of a response, as a client sees it
-// after any 1xx.
-type finalWriter struct {
-	h      http.Header
-	status int
-	body   strings.Builder
-}
-
-func (w *finalWriter) Header() http.Header { return w.h }
-func (w *finalWriter) WriteHeader(code int) {
-	if w.status == 0 && (code >= 200 || code == 101) {
-		w.status = code
-	}
-}
-func (w *finalWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = 200
-	}
-	return w.body.Write(b)
-}
-
-// FuzzLiveOptions sends whole requests with fuzzed codes, query, requested
-// header and Accept through the endpoint: the answer is the status asked
-// for (200 after a 1xx) or a one-line 400, never a 500 it was not asked
-// for, never a panic.
-func FuzzLiveOptions(f *testing.F) {
-	f.Add("503", "", "Retry-After", "120", "")
-	f.Add("200,500", "sleep=1", "Cache-Control", "no-cache", "application/json")
-	f.Add("103", "sleep=0", "Link", "</x>; rel=preload", "application/problem+json")
-	f.Add("200:3,500:1", "sleep=3", "Set-Cookie", "a=b", "*/*")
-	f.Add("abc", "x=1&sleep=", "", "", "")
-	f.Add("204", "%zz", "Vary", "\x00", "text/plain;q=0")
-	l, _ := newTestLive(f, 2*time.Millisecond, 0, rand.Uint64N)
-	f.Fuzz(func(t *testing.T, codes, query, name, value, accept string) {
-		req := &http.Request{Method: "GET", URL: &url.URL{Path: "/status/" + codes, RawQuery: query}, Header: http.Header{}, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1}
-		req = req.WithContext(context.Background())
-		req.SetPathValue("codes", codes)
-		if name != "" {
-			req.Header[ResponseHeaderPrefix+name] = []string{value}
-		}
-		if accept != "" {
-			req.Header.Set("Accept", accept)
-		}
-		w := &finalWriter{h: http.Header{}}
-		l.ServeHTTP(w, req)
-		if w.status == http.StatusBadRequest {
-			if b := w.body.String(); strings.Count(b, "\n") != 1 || !strings.HasSuffix(b, "\n") {
-				t.Errorf("/status/%q?%q: 400 body %q is not one line", codes, query, b)
-			}
-			return
-		}
-		choices, err := parseChoices(nil, codes, l.allowed, l.hint)
-		if err != nil {
-			t.Fatalf("/status/%q: answered %d, but the codes do not parse: %v", codes, w.status, err)
-		}
-		ok := false
-		for _, c := range choices {
-			ok = ok || c.code == w.status || (c.code < 200 && c.code != 101 && w.status == 200)
-		}
-		if !ok {
-			t.Errorf("/status/%q: answered %d, not one of %v", codes, w.status, choices)
-		}
-	})
 }

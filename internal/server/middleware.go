@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/httpstatus/httpstatus/live"
 )
 
 // ContentSecurityPolicy allows only the site's own scripts, styles, images
@@ -168,7 +170,7 @@ const (
 
 // allowLive lists the methods of the live endpoint (it answers any method
 // but TRACE and CONNECT) for the Allow header of a 405.
-const allowLive = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
+const allowLive = live.Methods
 
 // guard answers requests that no route should see, before routing: TRACE
 // and CONNECT (405), "*" targets (OPTIONS * gets 204 with Allow, any other
@@ -191,7 +193,7 @@ func (s *Server) guard(next http.Handler) http.Handler {
 		}
 		switch r.Method {
 		case http.MethodTrace, http.MethodConnect:
-			allow := "GET, HEAD"
+			allow := allowPage
 			if strings.HasPrefix(r.URL.Path, "/status/") {
 				allow = allowLive
 			}

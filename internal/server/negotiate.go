@@ -3,6 +3,7 @@ package server
 import (
 	"strings"
 
+	"github.com/httpstatus/httpstatus/internal/qvalue"
 	"github.com/httpstatus/httpstatus/internal/render"
 )
 
@@ -147,33 +148,9 @@ func qParam(params string) int {
 	return qv
 }
 
-// parseQ parses a q-value ("0.5", "1", "0.001") into thousandths, following
-// RFC 9110 §12.4.2: "0" or "1", then at most three decimals. Anything else
-// counts as 0 (not acceptable).
-func parseQ(s string) int {
-	if len(s) == 0 || len(s) > 5 || (s[0] != '0' && s[0] != '1') {
-		return 0
-	}
-	n := int(s[0]-'0') * 1000
-	if len(s) == 1 {
-		return n
-	}
-	if s[1] != '.' {
-		return 0
-	}
-	scale := 100
-	for i := 2; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return 0
-		}
-		n += int(s[i]-'0') * scale
-		scale /= 10
-	}
-	if n > 1000 {
-		return 0
-	}
-	return n
-}
+// parseQ parses a q-value ("0.5", "1", "0.001") into thousandths; an
+// invalid one is 0.
+func parseQ(s string) int { return qvalue.Parse(s) }
 
 // acceptsGzip reports whether an Accept-Encoding value allows gzip: named
 // with a q-value above 0, or covered by "*" and not refused by name.

@@ -8,8 +8,9 @@ import (
 
 // addRoutes lists every URL the site answers. Documentation pages share one
 // pattern because a path segment such as "503.json" or "5xx" is parsed by
-// render.ParsePath; anything it does not name is a 404 page, and a known
-// path asked with another method is a 405.
+// render.ParsePath; anything it does not name is a 404 page, a known path
+// asked with OPTIONS is a 204 with Allow, and with another method a 405
+// (handleFallback).
 func (s *Server) addRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /{$}", s.handlePage())
 	mux.Handle("GET /{page}", s.handlePage())
@@ -41,3 +42,7 @@ const (
 	livePattern    = "/status/{codes...}"
 	liveGETPattern = "GET /status/{codes}"
 )
+
+// allowPage is the Allow header of a page, /search, /healthz and the like,
+// given with a 405 and to OPTIONS.
+const allowPage = "GET, HEAD, OPTIONS"

@@ -1,0 +1,293 @@
+// Package live is the live endpoint of httpstatus, /status/{codes}, as an
+// http.Handler: it answers any method with a real status, the one asked
+// for or one picked at random from a list, with the headers and body a
+// real server sends with it. "httpstatus serve" runs this handler; a Go
+// test can run the same one in-process:
+//
+//	srv := httptest.NewServer(live.New())
+//	defer srv.Close()
+//	res, err := http.Get(srv.URL + "/status/503")
+//
+// # Codes
+//
+// /status/503 answers 503. A list picks one at random: /status/200,500
+// evenly, /status/200:3,500:1 by weight (a number from 0 to 1000 with at
+// most three decimals; 1 when left out), /status/500-504 uniformly from a
+// range. A range is one item of a list and its weight is shared evenly by
+// its codes: /status/200:8,500-504:2 answers 200 eight times in ten and
+// each of 500 to 504 once in 25. A list holds at most 32 items. Numbers
+// from 100 to 599 all answer, assigned or not; beyond 599 (RFC 9110 §15
+// defines none) only numbers the catalog documents, such as 999. A code
+// that is not three digits, a range that is reversed or holds a code out
+// of range, a bad weight, or weights that add up to 0 are a 400 with a
+// one-line reason.
+//
+// # Headers and body
+//
+// Headers come from the catalog: every header of a code's meanings that
+// has a value (Location, Retry-After, WWW-Authenticate, ...). A 206
+// carries the Content-Range of the body it sends, and a 416
+// "Content-Range: bytes */N" with the length of its body; a 300 lists its
+// choices (the code's page as HTML, JSON and text) in its body and in
+// Link, and names the HTML one in Location. The body is one line of text,
+// or JSON, or an RFC 9457 problem, by Accept; 204, 205, 304, 101 and HEAD
+// have none. Every response carries Cache-Control: no-store and Vary:
+// Accept.
+//
+// Informational codes cannot end a response. Over HTTP/1.1 (and HTTP/2),
+// 100 and 102 to 199 are sent as an interim response, with their catalog
+// headers (103 carries Link), followed by a final 200 OK that names the
+// interim code. 101 is sent as the final response with "Connection: close"
+// and no Upgrade header: nothing was switched to, so the connection ends
+// after the header block. An HTTP/1.0 client may not receive a 1xx
+// (RFC 9110 §15.2), so it gets only the final 200 OK, which says so; the
+// same holds for 101 over HTTP/2, which has no 101 (RFC 9113 §8.6).
+//
+// # Options
+//
+// ?sleep=MS waits that long before the final response, up to a cap
+// (WithMaxSleep); a client that goes away ends the wait. At most
+// WithMaxSlow requests sleep at once; beyond that the answer is the
+// handler's own 503 with Retry-After: 1. A request header
+// "X-HttpStatus-Response-NAME: VALUE" asks for "NAME: VALUE" in the
+// response, for a short list of safe names. Query parameters the endpoint
+// does not know are ignored (cache-busters such as ?_=1700000000); the
+// ones it knows are strict, and a bad value is a 400 that says why.
+//
+// # CORS
+//
+// Every answer under /status/ carries Access-Control-Allow-Origin: * and
+// Access-Control-Expose-Headers naming every header a script may need to
+// read (Retry-After, Location, WWW-Authenticate, Content-Range, the
+// requestable ones, ...). A CORS preflight (OPTIONS with Origin and
+// Access-Control-Request-Method) gets 204 with the methods, the request
+// headers asked for that the endpoint accepts, and a max age; a plain
+// OPTIONS gets the status it asks for.
+package live
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/httpstatus/httpstatus/internal/catalog"
+)
+
+// Prefix is the path under which the handler answers: /status/{codes}.
+// Any other path is a 404.
+const Prefix = "/status/"
+
+// Header values every live response carries, as shared slices put straight
+// into the header map: a request costs no allocation for them. Header.Set
+// and Header.Add never write into an existing slice's array (Add appends
+// to a full slice, which copies), so no response can change another's.
+var (
+	hTypes = [numFormats][]string{
+		formatText:    {contentTypes[formatText]},
+		formatJSON:    {contentTypes[formatJSON]},
+		formatProblem: {contentTypes[formatProblem]},
+	}
+	hStar    = []string{"*"}
+	hNoStore = []string{"no-store"}
+	hAccept  = []string{"Accept"}
+	// The Retry-After of the 503 given beyond the slow limit: a slot
+	// frees as soon as any sleeping request ends.
+	hSlowRetry = []string{"1"}
+)
+
+// handler serves /status/{codes}.
+type handler struct {
+	cfg config
+	// Every code it answers (those allowed accepts), each made by the
+	// first request for it: a server's start does not pay for the 500
+	// codes it may never be asked.
+	statuses  [1000]atomic.Pointer[status]
+	finalName string   // of 200, the final status after an interim one
+	beyond    []int    // documented codes over 599
+	hint      string   // the codes it answers, for error messages
+	hExpose   []string // the value of Access-Control-Expose-Headers
+	slow      chan struct{}
+}
+
+// New returns the live endpoint as a handler of the paths under Prefix.
+// It is safe for concurrent use. Without WithCatalog it serves the
+// content embedded in this module, loaded once per process.
+func New(opts ...Option) http.Handler {
+	c := newConfig(opts)
+	l := &handler{cfg: c, slow: make(chan struct{}, c.maxSlow), hint: "100 to 599"}
+	l.finalName = http.StatusText(http.StatusOK) // the catalog has 200; this is only a fallback
+	if k, err := c.cat.Lookup(http.StatusOK); err == nil {
+		l.finalName = k.Primary().Name
+	}
+	var names []string
+	for _, k := range c.cat.Codes() {
+		if k.Code > 599 && k.Code <= 999 {
+			l.beyond = append(l.beyond, k.Code)
+		}
+		for _, e := range k.Entries {
+			for _, h := range e.Headers {
+				if h.Value != "" {
+					names = append(names, h.Name)
+				}
+			}
+		}
+	}
+	for i, code := range l.beyond {
+		sep := ", "
+		if i == len(l.beyond)-1 {
+			sep = " or "
+		}
+		l.hint += sep + strconv.Itoa(code)
+	}
+	l.hExpose = []string{exposed(names)}
+	return l
+}
+
+// ServeHTTP answers a request under Prefix.
+func (l *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	codes, ok := strings.CutPrefix(r.URL.Path, Prefix)
+	if !ok {
+		writeError(w, r, http.StatusNotFound, "Not found: the live endpoint is "+Prefix+"{codes}, such as "+Prefix+"503.")
+		return
+	}
+	if isPreflight(r) {
+		preflight(w, r)
+		return
+	}
+	h := w.Header()
+	h["Access-Control-Allow-Origin"] = hStar
+	h["Access-Control-Expose-Headers"] = l.hExpose
+	h["Cache-Control"] = hNoStore
+	h["Vary"] = hAccept
+
+	var buf [4]choice // most lists are one code: no allocation for them
+	choices, err := parseChoices(buf[:0], codes, l.allowed, l.hint)
+	if err != nil {
+		badRequest(w, r, err)
+		return
+	}
+	p, err := parseParams(r.URL.RawQuery, r.Header, &l.cfg)
+	if err != nil {
+		badRequest(w, r, err)
+		return
+	}
+	if p.sleep > 0 {
+		select {
+		case l.slow <- struct{}{}:
+			defer func() { <-l.slow }()
+		default:
+			h["Retry-After"] = hSlowRetry
+			writeError(w, r, http.StatusServiceUnavailable,
+				fmt.Sprintf("Too many slow requests at once (at most %d may sleep): try again shortly.", cap(l.slow)))
+			return
+		}
+	}
+	l.respond(w, r, l.status(pick(choices, l.cfg.randN)), p)
+}
+
+// respond sends st with the requested headers, after the sleep.
+func (l *handler) respond(w http.ResponseWriter, r *http.Request, st *status, p params) {
+	h := w.Header()
+	f := formatOf(r.Header.Get("Accept"))
+	for i, kv := range st.headers {
+		h[kv[0]] = st.hvals[i]
+	}
+	if v := st.contentRange[f]; v != nil {
+		h["Content-Range"] = v
+	}
+	for _, kv := range p.headers {
+		h.Del(kv[0])
+	}
+	for _, kv := range p.headers {
+		h.Add(kv[0], kv[1])
+	}
+	code, body, bodyLen := sendInterim(w, r, st)
+	if p.sleep > 0 && !sleep(r.Context(), p.sleep) {
+		return // the client went away: nothing to answer
+	}
+	data := body[f]
+	if data == nil {
+		if code == http.StatusResetContent {
+			h.Set("Content-Length", "0")
+		}
+		w.WriteHeader(code)
+		return
+	}
+	h["Content-Type"] = hTypes[f]
+	h["Content-Length"] = bodyLen[f]
+	w.WriteHeader(code)
+	if r.Method != http.MethodHead {
+		w.Write(data)
+	}
+}
+
+// sendInterim sends the interim response of a 1xx that can have one, and
+// returns the final status with its bodies and their lengths. Interim
+// responses go out before the sleep, as a server sends 103 Early Hints
+// while it works on the final answer.
+func sendInterim(w http.ResponseWriter, r *http.Request, st *status) (int, *[numFormats][]byte, *[numFormats][]string) {
+	switch {
+	case st.code < 100 || st.code > 199:
+		return st.code, &st.body, &st.bodyLen
+	case !r.ProtoAtLeast(1, 1) || (st.code == http.StatusSwitchingProtocols && r.ProtoMajor != 1):
+		return http.StatusOK, &st.unsent, &st.unsentLen
+	case st.code == http.StatusSwitchingProtocols:
+		w.Header().Set("Connection", "close")
+		return st.code, &st.body, &st.bodyLen
+	}
+	w.WriteHeader(st.code)
+	return http.StatusOK, &st.body, &st.bodyLen
+}
+
+// sleep waits for d, or until ctx is done; it reports whether d passed.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// status returns the prepared answer of code, which allowed accepts,
+// making it on first use. Two first requests at once may both make it;
+// the answers are the same, and one is kept.
+func (l *handler) status(code int) *status {
+	p := &l.statuses[code]
+	if st := p.Load(); st != nil {
+		return st
+	}
+	p.CompareAndSwap(nil, newStatus(l.cfg.cat, code, l.finalName))
+	return p.Load()
+}
+
+// allowed reports whether the endpoint answers with code.
+func (l *handler) allowed(code int) bool {
+	return catalog.InRange(code) || slices.Contains(l.beyond, code)
+}
+
+// badRequest answers 400 with the error as one capitalised sentence.
+func badRequest(w http.ResponseWriter, r *http.Request, err error) {
+	msg := err.Error()
+	writeError(w, r, http.StatusBadRequest, strings.ToUpper(msg[:1])+msg[1:]+".")
+}
+
+// writeError answers with the handler's own status (not one asked for)
+// and a one-line message.
+func writeError(w http.ResponseWriter, r *http.Request, code int, msg string) {
+	h := w.Header()
+	h["Cache-Control"] = hNoStore
+	h["Content-Type"] = hTypes[formatText]
+	h.Set("Content-Length", strconv.Itoa(len(msg)+1))
+	w.WriteHeader(code)
+	if r.Method != http.MethodHead {
+		w.Write([]byte(msg + "\n"))
+	}
+}
