@@ -277,7 +277,8 @@ func readText(fsys fs.FS, name string, buf []byte) (string, error) {
 
 // Load parses and validates every content file in fsys: files named
 // NNN.md hold a code, files named Nxx.md a class. It reports every problem
-// at once, each prefixed with its file name.
+// at once, each prefixed with its file name: the files that do not parse,
+// or else every rule broken.
 func Load(fsys fs.FS) (*Catalog, error) {
 	names, err := fs.Glob(fsys, "*.md")
 	if err != nil {
@@ -293,7 +294,11 @@ func Load(fsys fs.FS) (*Catalog, error) {
 		}
 		c.add(f)
 	}
-	errs = append(errs, c.validate()...)
+	// A file that does not parse is not in the catalog: the rules across
+	// files would report every link to it, so they wait for the fix.
+	if len(errs) == 0 {
+		errs = c.validate()
+	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}

@@ -306,3 +306,17 @@ func codeJSON(t *testing.T, cat *Catalog, code int) string {
 	}
 	return string(b)
 }
+
+// TestParseErrorsAlone checks that a file that does not parse is reported
+// alone: not also as missing wherever another file links to it.
+func TestParseErrorsAlone(t *testing.T) {
+	fs := classFiles()
+	body := strings.Replace(goodBody, "## When to use it\n\nText.", "## When to use it\n\nNot [503](/503).", 1)
+	good500 := strings.NewReplacer("503", "500", "Service Unavailable", "Internal Server Error", "SERVICE_UNAVAILABLE", "INTERNAL_SERVER_ERROR", "StatusServiceUnavailable", "StatusInternalServerError").Replace(good503)
+	fs["500.md"] = &fstest.MapFile{Data: []byte("---\n" + good500 + "\nrelated: [503]\n---\n" + body)}
+	fs["503.md"] = codeFile(strings.Replace(good503, "name: Service Unavailable", "name: Service: Unavailable", 1))
+	_, err := Load(fs)
+	if want := "503.md: line 3: mapping values are not allowed in this context"; err == nil || err.Error() != want {
+		t.Errorf("Load() error = %v\nwant only %q", err, want)
+	}
+}
