@@ -50,7 +50,7 @@ fuzz:
 # Installs nginx and wrk when missing (as root), builds everything, pins
 # servers and wrk to separate cores, prints a Markdown table and the goals.
 bench:
-	$(GO) run ./internal/bench/harness -o bin/bench-report.md
+	$(GO) run ./tools/bench/harness -o bin/bench-report.md
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

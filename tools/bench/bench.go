@@ -223,8 +223,8 @@ func (r *run) build(ctx context.Context) error {
 	binDir := filepath.Join(r.dir, "bin")
 	for name, pkg := range map[string]string{
 		"httpstatus": "./cmd/httpstatus",
-		"bare":       "./internal/bench/bare",
-		"hello":      "./internal/bench/hello",
+		"bare":       "./tools/bench/bare",
+		"hello":      "./tools/bench/hello",
 	} {
 		r.bin[name] = filepath.Join(binDir, name)
 		if err := command(ctx, r.cfg.Root, []string{"CGO_ENABLED=0"}, "go", "build", "-o", r.bin[name], pkg); err != nil {
