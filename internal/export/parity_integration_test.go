@@ -12,7 +12,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -20,12 +19,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/httpstatus/httpstatus/deploy"
 	"github.com/httpstatus/httpstatus/internal/export"
 )
-
-// brotliModule is where Debian's libnginx-mod-http-brotli-static puts the
-// module (scripts/deps.sh installs it).
-const brotliModule = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"
 
 // parityHeaders are the response headers nginx with deploy/nginx.conf must
 // send exactly as the Go server does. Vary, ETag, Last-Modified and Server
@@ -106,62 +102,15 @@ func waitFor(t *testing.T, url string, wantStatus int, logs *bytes.Buffer) {
 	}
 }
 
-// nginxSite returns deploy/nginx.conf made to listen on addr and serve
-// root; with brotli, its brotli_static lines are switched on.
-func nginxSite(t *testing.T, addr, root string, brotli bool) string {
+// startNginx runs Debian's nginx with deploy/nginx.conf made to listen on
+// addr and serve root (deploy.Nginx), with brotli on or off, and waits
+// until it answers.
+func startNginx(t *testing.T, nginx, addr, root string, brotli bool) {
 	t.Helper()
-	conf, err := os.ReadFile("../../deploy/nginx.conf")
+	args, err := deploy.Nginx{Addr: addr, Root: root, Brotli: brotli}.Write(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := string(conf)
-	replace := func(re, with string, want int) {
-		t.Helper()
-		rx := regexp.MustCompile(re)
-		if n := len(rx.FindAllString(s, -1)); n != want {
-			t.Fatalf("deploy/nginx.conf: %d lines match %s, want %d", n, re, want)
-		}
-		s = rx.ReplaceAllLiteralString(s, with)
-	}
-	replace(`(?m)^    listen 80;$`, "    listen "+addr+";", 1)
-	replace(`(?m)^    listen \[::\]:80;\n`, "", 1)
-	replace(`(?m)^    root /srv/httpstatus;$`, "    root "+root+";", 1)
-	if brotli {
-		replace(`#brotli_static`, "brotli_static", 2)
-	}
-	return s
-}
-
-// startNginx runs Debian's nginx with its own prefix, error log and pid
-// file, and the given server block, and waits until it answers.
-func startNginx(t *testing.T, nginx, addr, site string, brotli bool) {
-	t.Helper()
-	dir := t.TempDir()
-	var main strings.Builder
-	if brotli {
-		fmt.Fprintf(&main, "load_module %s;\n", brotliModule)
-	}
-	fmt.Fprintf(&main, `daemon off;
-worker_processes 1;
-pid %[1]s/nginx.pid;
-error_log %[1]s/error.log warn;
-events { worker_connections 128; }
-http {
-    access_log off;
-    client_body_temp_path %[1]s/client_body;
-    proxy_temp_path %[1]s/proxy;
-    fastcgi_temp_path %[1]s/fastcgi;
-    uwsgi_temp_path %[1]s/uwsgi;
-    scgi_temp_path %[1]s/scgi;
-    include %[1]s/site.conf;
-}
-`, dir)
-	for name, data := range map[string]string{"nginx.conf": main.String(), "site.conf": site} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	args := []string{"-p", dir, "-c", filepath.Join(dir, "nginx.conf"), "-e", filepath.Join(dir, "error.log")}
 	if out, err := exec.Command(nginx, append([]string{"-t"}, args...)...).CombinedOutput(); err != nil {
 		t.Fatalf("nginx -t with deploy/nginx.conf: %v\n%s", err, out)
 	}
@@ -226,7 +175,7 @@ func TestNginxParityIntegration(t *testing.T) {
 	if _, err := os.Stat(nginx); err != nil {
 		t.Fatalf("nginx is not installed (%v): run scripts/deps.sh", err)
 	}
-	if _, err := os.Stat(brotliModule); err != nil {
+	if _, err := os.Stat(deploy.BrotliModule); err != nil {
 		t.Fatalf("the nginx brotli module is not installed (%v): run scripts/deps.sh", err)
 	}
 	rnd := newRenderer(t)
@@ -250,8 +199,8 @@ func TestNginxParityIntegration(t *testing.T) {
 	}
 	t.Logf("%s(%v with the process start)", out, time.Since(began).Round(time.Millisecond))
 
-	startNginx(t, nginx, ngxAddr, nginxSite(t, ngxAddr, site, false), false)
-	startNginx(t, nginx, brAddr, nginxSite(t, brAddr, site, true), true)
+	startNginx(t, nginx, ngxAddr, site, false)
+	startNginx(t, nginx, brAddr, site, true)
 	goLogs := start(t, exec.Command(bin, "serve", "--addr", goAddr, "--base-url", base, "--log-level", "warn"), syscall.SIGTERM)
 	waitFor(t, "http://"+goAddr+"/healthz", 200, goLogs)
 

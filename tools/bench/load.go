@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -13,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/httpstatus/httpstatus/deploy"
 )
 
 // server is a running server under load.
@@ -36,7 +39,7 @@ type target struct {
 // load starts the four servers pinned to the server core, loads each
 // target in interleaved rounds and records the best of each.
 func (r *run) load(ctx context.Context, rep *report) error {
-	hs, err := r.startServer(ctx, srvHTTPStatus, r.bin["httpstatus"], "serve", "--addr", "{addr}")
+	hs, err := r.startServer(ctx, srvHTTPStatus, nil, r.bin["httpstatus"], "serve", "--addr", "{addr}")
 	if err != nil {
 		return err
 	}
@@ -59,6 +62,13 @@ func (r *run) load(ctx context.Context, rep *report) error {
 		}
 		answers[sc.name] = a
 	}
+	off, err := r.startFastOff(ctx, rep, answers)
+	if err != nil {
+		return err
+	}
+	if off != nil {
+		defer off.proc.stop()
+	}
 	bareDir, sameDir := filepath.Join(r.dir, "bare"), filepath.Join(r.dir, "bare-same")
 	if err := writeBare(bareDir, answers, false); err != nil {
 		return err
@@ -73,12 +83,12 @@ func (r *run) load(ctx context.Context, rep *report) error {
 	rep.docBytes = len(answers["doc page"].body())
 	rep.docGzipBytes = len(answers["doc page, gzip"].body())
 
-	bare, err := r.startServer(ctx, srvBare, r.bin["bare"], "-addr", "{addr}", "-dir", bareDir)
+	bare, err := r.startServer(ctx, srvBare, nil, r.bin["bare"], "-addr", "{addr}", "-dir", bareDir)
 	if err != nil {
 		return err
 	}
 	defer bare.proc.stop()
-	same, err := r.startServer(ctx, srvBareSame, r.bin["bare"], "-addr", "{addr}", "-dir", sameDir)
+	same, err := r.startServer(ctx, srvBareSame, nil, r.bin["bare"], "-addr", "{addr}", "-dir", sameDir)
 	if err != nil {
 		return err
 	}
@@ -88,7 +98,7 @@ func (r *run) load(ctx context.Context, rep *report) error {
 		return err
 	}
 	defer ngx.proc.stop()
-	hb, err := r.startServer(ctx, srvHTTPBin, r.bin["go-httpbin"], "-host", "127.0.0.1", "-port", "{port}")
+	hb, err := r.startServer(ctx, srvHTTPBin, nil, r.bin["go-httpbin"], "-host", "127.0.0.1", "-port", "{port}")
 	if err != nil {
 		return err
 	}
@@ -106,6 +116,9 @@ func (r *run) load(ctx context.Context, rep *report) error {
 			continue
 		}
 		targets = append(targets, target{sc, hs, hs.url(sc.path)}, target{sc, bare, bare.url(sc.barePath)})
+		if sc.fastOff && off != nil {
+			targets = append(targets, target{sc, off, off.url(sc.path)})
+		}
 		if sc.same {
 			targets = append(targets, target{sc, same, same.url(sc.barePath)})
 		}
@@ -154,7 +167,10 @@ func (r *run) load(ctx context.Context, rep *report) error {
 		}
 		rep.rssRounds = append(rep.rssRounds, u.rssKB)
 	}
-	for _, s := range []*server{hs, bare, same, ngx, hb} {
+	for _, s := range []*server{hs, off, bare, same, ngx, hb} {
+		if s == nil {
+			continue
+		}
 		u, err := measure(s.proc.pid())
 		if err != nil {
 			return err
@@ -170,6 +186,42 @@ func (r *run) load(ctx context.Context, rep *report) error {
 	}
 	rep.hsCPU = hsEnd.cpu - hsStart.cpu
 	return nil
+}
+
+// startFastOff starts httpstatus with the fast path off, when the binary
+// has the switch, and checks that it answers the scenarios it runs with
+// the status and bytes the default server answered (a difference is
+// noted in the report). Without the switch it returns nil, and the
+// report says why those guardrails are not measured.
+func (r *run) startFastOff(ctx context.Context, rep *report, answers map[string]*answer) (*server, error) {
+	if !r.fastSwitch {
+		rep.pending = append(rep.pending, "fast path off: this httpstatus has no --"+fastPathFlag+" switch (serve -h)")
+		return nil, nil
+	}
+	off, err := r.startServer(ctx, srvFastOff, []string{fastPathEnv}, r.bin["httpstatus"], "serve", "--addr", "{addr}")
+	if err != nil {
+		return nil, err
+	}
+	if err := waitReady(ctx, off, "/healthz"); err != nil {
+		off.proc.stop()
+		return nil, err
+	}
+	for _, sc := range scenarios {
+		on := answers[sc.name]
+		if !sc.fastOff || on == nil {
+			continue
+		}
+		a, err := fetch(ctx, off.url(sc.path), sc.headers)
+		if err != nil {
+			off.proc.stop()
+			return nil, err
+		}
+		if a.status != on.status || !bytes.Equal(a.data, on.data) {
+			rep.notes = append(rep.notes, fmt.Sprintf("%s: with the fast path off httpstatus answered %d with %d bytes, with it on %d with %d bytes",
+				sc.name, a.status, len(a.data), on.status, len(on.data)))
+		}
+	}
+	return off, nil
 }
 
 // warmRequests is how many requests warm a target up: enough for a Go
@@ -246,9 +298,10 @@ func (r *run) loadOnce(ctx context.Context, t target) (result, error) {
 	return res, nil
 }
 
-// startServer starts a server pinned to the server core on a free port;
-// "{addr}" and "{port}" in args are replaced by its address and port.
-func (r *run) startServer(ctx context.Context, name, bin string, args ...string) (*server, error) {
+// startServer starts a server pinned to the server core on a free port,
+// with env added to its environment; "{addr}" and "{port}" in args are
+// replaced by its address and port.
+func (r *run) startServer(ctx context.Context, name string, env []string, bin string, args ...string) (*server, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
@@ -259,66 +312,37 @@ func (r *run) startServer(ctx context.Context, name, bin string, args ...string)
 		argv = append(argv, strings.ReplaceAll(a, "{port}", strconv.Itoa(port)))
 	}
 	logPath := filepath.Join(r.dir, strings.NewReplacer(" ", "-", "/", "-").Replace(name)+".log")
-	p, err := startProcess(name, r.cfg.ServerCPU, logPath, argv...)
+	p, err := startProcess(name, r.cfg.ServerCPU, logPath, env, argv...)
 	if err != nil {
 		return nil, err
 	}
 	return &server{name: name, port: port, proc: p}, nil
 }
 
-// startNginx starts nginx with one worker serving www, pinned to the
-// server core.
+// startNginx starts nginx serving www with deploy/nginx.conf's server
+// block (one worker, no access log), pinned to the server core.
 func (r *run) startNginx(ctx context.Context, www string) (*server, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
 	}
-	prefix := filepath.Join(r.dir, "nginx")
-	conf, err := writeNginxConf(prefix, www, port)
+	args, err := nginxArgs(filepath.Join(r.dir, "nginx"), www, port)
 	if err != nil {
 		return nil, err
 	}
-	p, err := startProcess(srvNginx, r.cfg.ServerCPU, filepath.Join(r.dir, "nginx.log"),
-		r.bin["nginx"], "-p", prefix, "-e", filepath.Join(prefix, "error.log"), "-c", conf)
+	p, err := startProcess(srvNginx, r.cfg.ServerCPU, filepath.Join(r.dir, "nginx.log"), nil, append([]string{r.bin["nginx"]}, args...)...)
 	if err != nil {
 		return nil, err
 	}
 	return &server{name: srvNginx, port: port, proc: p}, nil
 }
 
-// writeNginxConf writes a configuration for one worker serving www on
-// 127.0.0.1:port, with gzip_static, no access log and every temporary
-// path under prefix.
-func writeNginxConf(prefix, www string, port int) (string, error) {
-	if err := os.MkdirAll(prefix, 0o755); err != nil {
-		return "", err
-	}
-	conf := fmt.Sprintf(`daemon off;
-worker_processes 1;
-pid %[1]s/nginx.pid;
-error_log %[1]s/error.log warn;
-events { worker_connections 1024; }
-http {
-	access_log off;
-	client_body_temp_path %[1]s/client_body;
-	proxy_temp_path %[1]s/proxy;
-	fastcgi_temp_path %[1]s/fastcgi;
-	uwsgi_temp_path %[1]s/uwsgi;
-	scgi_temp_path %[1]s/scgi;
-	keepalive_requests 10000000;
-	sendfile on;
-	tcp_nopush on;
-	types { application/json json; }
-	default_type "text/html; charset=utf-8";
-	server {
-		listen 127.0.0.1:%[3]d;
-		root %[2]s;
-		location / { gzip_static on; }
-	}
-}
-`, prefix, www, port)
-	path := filepath.Join(prefix, fmt.Sprintf("nginx-%d.conf", port))
-	return path, os.WriteFile(path, []byte(conf), 0o644)
+// nginxArgs writes, under prefix, deploy/nginx.conf made to serve www on
+// 127.0.0.1:port, with keep-alive connections that last the whole run,
+// and returns nginx's arguments.
+func nginxArgs(prefix, www string, port int) ([]string, error) {
+	n := deploy.Nginx{Addr: "127.0.0.1:" + strconv.Itoa(port), Root: www, KeepaliveRequests: 10_000_000}
+	return n.Write(prefix)
 }
 
 // waitReady waits until the server answers anything on path.
@@ -456,7 +480,8 @@ func OtherHeaders(h http.Header) [][2]string {
 	return out
 }
 
-// writeWWW writes the files nginx serves: the doc page and its .gz.
+// writeWWW writes the files nginx serves, named as an export names them:
+// the doc page /503 as 503.html, and its .gz.
 func writeWWW(www string, answers map[string]*answer) error {
 	if err := os.MkdirAll(www, 0o755); err != nil {
 		return err
@@ -466,7 +491,7 @@ func writeWWW(www string, answers map[string]*answer) error {
 		if !sc.nginx || a == nil {
 			continue
 		}
-		name := filepath.Join(www, strings.TrimPrefix(sc.barePath, "/"))
+		name := filepath.Join(www, strings.TrimPrefix(sc.barePath, "/")+".html")
 		if sc.gzip {
 			name += ".gz"
 		}
