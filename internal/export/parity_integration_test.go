@@ -209,6 +209,22 @@ func TestNginxParityIntegration(t *testing.T) {
 		Transport: &http.Transport{DisableCompression: true, MaxIdleConnsPerHost: 8},
 	}
 
+	// A path that names nothing: each nginx answers the export's own
+	// 404.html, with status 404, uncompressed whatever the client accepts.
+	notFoundPage, err := os.ReadFile(filepath.Join(site, export.NotFoundFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, addr := range []string{ngxAddr, brAddr} {
+		for _, enc := range []string{"", "gzip", "br"} {
+			res, err := fetch(client, "http://"+addr+"/no-such-page", enc)
+			if err != nil || res.status != 404 || res.header.Get("Content-Encoding") != "" || !bytes.Equal(res.body, notFoundPage) {
+				t.Errorf("nginx GET /no-such-page (Accept-Encoding %q): %v, %d, Content-Encoding %q, %d bytes; want 404 with the export's %s (%d bytes)",
+					enc, err, res.status, res.header.Get("Content-Encoding"), len(res.body), export.NotFoundFile, len(notFoundPage))
+			}
+		}
+	}
+
 	// Every URL of the sitemap, which must list every HTML page.
 	sm, err := fetch(client, base+"/sitemap.xml", "")
 	if err != nil || sm.status != 200 {
