@@ -257,7 +257,7 @@ func warm(ctx context.Context, url string, headers []string, n int) error {
 // first, down to two, then shorter runs, down to one second.
 func (r *run) fitRounds(targets int) {
 	// Start-up, command-line and export measurements after the rounds.
-	const after = 30 * time.Second
+	const after = 40 * time.Second
 	left := r.cfg.Timeout - time.Since(r.started) - after
 	need := func() time.Duration {
 		return time.Duration(targets*r.cfg.Rounds) * (r.cfg.Duration + 300*time.Millisecond)
