@@ -232,7 +232,8 @@ func command(ctx context.Context, dir string, env []string, name string, args ..
 // build compiles httpstatus, the bare server, the hello-world and
 // go-httpbin into the run's directory, all static (CGO_ENABLED=0), as
 // deploy/Containerfile builds the binary it ships: a binary linked to
-// libc pays about a millisecond at every start for the dynamic loader.
+// libc pays for the dynamic loader at every start, which would tilt the
+// start-up and command-line ratios.
 func (r *run) build(ctx context.Context) error {
 	r.logf("building httpstatus, bare, hello and %s", HTTPBinModule)
 	binDir := filepath.Join(r.dir, "bin")

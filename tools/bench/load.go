@@ -36,102 +36,147 @@ type target struct {
 	url string
 }
 
-// load starts the four servers pinned to the server core, loads each
-// target in interleaved rounds and records the best of each.
+// fleet is the servers of a load run; a nil one was not started.
+type fleet struct {
+	hs, off, bare, same, ngx, hb *server
+}
+
+// all lists the servers that run, httpstatus first.
+func (f *fleet) all() []*server {
+	var out []*server
+	for _, s := range []*server{f.hs, f.off, f.bare, f.same, f.ngx, f.hb} {
+		if s != nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (f *fleet) stop() {
+	for _, s := range f.all() {
+		s.proc.stop()
+	}
+}
+
+// load starts the servers pinned to the server core, loads each target in
+// interleaved rounds and records the best of each, then every server's
+// memory.
 func (r *run) load(ctx context.Context, rep *report) error {
-	hs, err := r.startServer(ctx, srvHTTPStatus, nil, r.bin["httpstatus"], "serve", "--addr", "{addr}")
+	f := &fleet{}
+	defer f.stop()
+	answers, err := r.startFleet(ctx, rep, f)
 	if err != nil {
 		return err
 	}
-	defer hs.proc.stop()
-	if err := waitReady(ctx, hs, "/healthz"); err != nil {
+	targets := f.targets(answers)
+	if err := r.warmUp(ctx, f.hs, targets); err != nil {
 		return err
 	}
-	// Fetch what httpstatus answers; a scenario it cannot answer yet (a
-	// route still missing) is reported as pending, not run.
+	r.fitRounds(len(targets))
+	if err := r.rounds(ctx, rep, f.hs, targets); err != nil {
+		return err
+	}
+	for _, s := range f.all() {
+		u, err := measure(s.proc.pid())
+		if err != nil {
+			return err
+		}
+		rep.mem = append(rep.mem, memRow{server: s.name, rssKB: u.rssKB, hwmKB: u.hwmKB})
+	}
+	return nil
+}
+
+// startFleet starts httpstatus, fetches what it answers each scenario,
+// then starts the servers that answer the same bytes and the rest, and
+// waits until each answers. A scenario httpstatus cannot answer as
+// expected is reported and not run.
+func (r *run) startFleet(ctx context.Context, rep *report, f *fleet) (map[string]*answer, error) {
+	var err error
+	if f.hs, err = r.startServer(ctx, srvHTTPStatus, nil, r.bin["httpstatus"], "serve", "--addr", "{addr}"); err != nil {
+		return nil, err
+	}
+	if err := waitReady(ctx, f.hs, "/healthz"); err != nil {
+		return nil, err
+	}
 	answers := map[string]*answer{}
 	for i := range scenarios {
 		sc := &scenarios[i]
-		a, err := fetch(ctx, hs.url(sc.path), sc.headers)
+		a, err := fetch(ctx, f.hs.url(sc.path), sc.headers)
 		switch {
 		case err != nil:
-			return err
+			return nil, err
 		case a.status != sc.status || (sc.gzip && a.encoding != "gzip") || (!sc.gzip && a.encoding != ""):
 			rep.pending = append(rep.pending, fmt.Sprintf("%s: httpstatus answered %d (Content-Encoding %q), want %d", sc.name, a.status, a.encoding, sc.status))
 			continue
 		}
 		answers[sc.name] = a
 	}
-	off, err := r.startFastOff(ctx, rep, answers)
-	if err != nil {
-		return err
+	if f.off, err = r.startFastOff(ctx, rep, answers); err != nil {
+		return nil, err
 	}
-	if off != nil {
-		defer off.proc.stop()
-	}
-	bareDir, sameDir := filepath.Join(r.dir, "bare"), filepath.Join(r.dir, "bare-same")
+	bareDir, sameDir, www := filepath.Join(r.dir, "bare"), filepath.Join(r.dir, "bare-same"), filepath.Join(r.dir, "www")
 	if err := writeBare(bareDir, answers, false); err != nil {
-		return err
+		return nil, err
 	}
 	if err := writeBare(sameDir, answers, true); err != nil {
-		return err
+		return nil, err
 	}
-	www := filepath.Join(r.dir, "www")
 	if err := writeWWW(www, answers); err != nil {
-		return err
+		return nil, err
 	}
 	rep.docBytes = len(answers["doc page"].body())
 	rep.docGzipBytes = len(answers["doc page, gzip"].body())
-
-	bare, err := r.startServer(ctx, srvBare, nil, r.bin["bare"], "-addr", "{addr}", "-dir", bareDir)
-	if err != nil {
-		return err
+	if f.bare, err = r.startServer(ctx, srvBare, nil, r.bin["bare"], "-addr", "{addr}", "-dir", bareDir); err != nil {
+		return nil, err
 	}
-	defer bare.proc.stop()
-	same, err := r.startServer(ctx, srvBareSame, nil, r.bin["bare"], "-addr", "{addr}", "-dir", sameDir)
-	if err != nil {
-		return err
+	if f.same, err = r.startServer(ctx, srvBareSame, nil, r.bin["bare"], "-addr", "{addr}", "-dir", sameDir); err != nil {
+		return nil, err
 	}
-	defer same.proc.stop()
-	ngx, err := r.startNginx(ctx, www)
-	if err != nil {
-		return err
+	if f.ngx, err = r.startNginx(ctx, www); err != nil {
+		return nil, err
 	}
-	defer ngx.proc.stop()
-	hb, err := r.startServer(ctx, srvHTTPBin, nil, r.bin["go-httpbin"], "-host", "127.0.0.1", "-port", "{port}")
-	if err != nil {
-		return err
+	if f.hb, err = r.startServer(ctx, srvHTTPBin, nil, r.bin["go-httpbin"], "-host", "127.0.0.1", "-port", "{port}"); err != nil {
+		return nil, err
 	}
-	defer hb.proc.stop()
-	for _, s := range []*server{bare, same, ngx, hb} {
+	for _, s := range []*server{f.bare, f.same, f.ngx, f.hb} {
 		if err := waitReady(ctx, s, "/"); err != nil {
-			return err
+			return nil, err
 		}
 	}
+	return answers, nil
+}
 
-	var targets []target
+// targets lists every scenario httpstatus answered on every server that
+// runs it, in the order of the rounds.
+func (f *fleet) targets(answers map[string]*answer) []target {
+	var out []target
 	for i := range scenarios {
 		sc := &scenarios[i]
 		if answers[sc.name] == nil {
 			continue
 		}
-		targets = append(targets, target{sc, hs, hs.url(sc.path)}, target{sc, bare, bare.url(sc.barePath)})
-		if sc.fastOff && off != nil {
-			targets = append(targets, target{sc, off, off.url(sc.path)})
+		out = append(out, target{sc, f.hs, f.hs.url(sc.path)}, target{sc, f.bare, f.bare.url(sc.barePath)})
+		if sc.fastOff && f.off != nil {
+			out = append(out, target{sc, f.off, f.off.url(sc.path)})
 		}
 		if sc.same {
-			targets = append(targets, target{sc, same, same.url(sc.barePath)})
+			out = append(out, target{sc, f.same, f.same.url(sc.barePath)})
 		}
 		if sc.nginx {
-			targets = append(targets, target{sc, ngx, ngx.url(sc.barePath)})
+			out = append(out, target{sc, f.ngx, f.ngx.url(sc.barePath)})
 		}
 		if sc.httpbin {
-			targets = append(targets, target{sc, hb, hb.url(sc.path)})
+			out = append(out, target{sc, f.hb, f.hb.url(sc.path)})
 		}
 	}
-	// Every code page once with brotli and gzip, as browsers would over a
-	// day: the RSS measured after the rounds includes a full cache and
-	// whatever compressing on first use leaves behind.
+	return out
+}
+
+// warmUp asks httpstatus for every code page once with brotli and gzip,
+// as browsers would over a day, so that the RSS measured after the rounds
+// includes a full cache and whatever compressing on first use leaves
+// behind; then sends each target warmRequests requests.
+func (r *run) warmUp(ctx context.Context, hs *server, targets []target) error {
 	r.logf("asking httpstatus for every code page, brotli and gzip")
 	for code := 100; code <= 599; code++ {
 		for _, ae := range []string{"br", "gzip"} {
@@ -146,7 +191,13 @@ func (r *run) load(ctx context.Context, rep *report) error {
 			return fmt.Errorf("warm up %s on %s: %w", t.sc.name, t.srv.name, err)
 		}
 	}
-	r.fitRounds(len(targets))
+	return nil
+}
+
+// rounds loads every target once per round, interleaved, keeping the best
+// of each, with httpstatus's RSS after each round and its CPU time over
+// all of them.
+func (r *run) rounds(ctx context.Context, rep *report, hs *server, targets []target) error {
 	hsStart, err := measure(hs.proc.pid())
 	if err != nil {
 		return err
@@ -167,18 +218,10 @@ func (r *run) load(ctx context.Context, rep *report) error {
 		}
 		rep.rssRounds = append(rep.rssRounds, u.rssKB)
 	}
-	for _, s := range []*server{hs, off, bare, same, ngx, hb} {
-		if s == nil {
-			continue
-		}
-		u, err := measure(s.proc.pid())
-		if err != nil {
-			return err
-		}
-		rep.mem = append(rep.mem, memRow{server: s.name, rssKB: u.rssKB, hwmKB: u.hwmKB})
+	hsEnd, err := measure(hs.proc.pid())
+	if err != nil {
+		return err
 	}
-	hsEnd, _ := measure(hs.proc.pid())
-	rep.hsLoadTime = time.Duration(0)
 	for _, row := range rep.rows {
 		if row.server == srvHTTPStatus {
 			rep.hsLoadTime += row.loadTime
