@@ -21,6 +21,7 @@ import (
 
 	"github.com/httpstatus/httpstatus/deploy"
 	"github.com/httpstatus/httpstatus/internal/export"
+	"github.com/httpstatus/httpstatus/internal/render"
 )
 
 // parityHeaders are the response headers nginx with deploy/nginx.conf must
@@ -161,61 +162,16 @@ func diff(gos, ngx response) string {
 	return strings.Join(d, "; ")
 }
 
-// TestNginxParityIntegration exports the site with the httpstatus binary
-// into a fresh directory, serves it with a real nginx and deploy/nginx.conf
-// (as shipped, and with its brotli lines on), runs "httpstatus serve"
-// beside it, and compares every URL of the sitemap, every JSON and text
-// form, the assets, robots.txt, sitemap.xml and a set of unknown paths:
-// status, body bytes and headers, plain, gzip and (with brotli) br.
-func TestNginxParityIntegration(t *testing.T) {
-	nginx, err := exec.LookPath("nginx")
-	if err != nil {
-		nginx = "/usr/sbin/nginx"
-	}
-	if _, err := os.Stat(nginx); err != nil {
-		t.Fatalf("nginx is not installed (%v): run scripts/deps.sh", err)
-	}
-	if _, err := os.Stat(deploy.BrotliModule); err != nil {
-		t.Fatalf("the nginx brotli module is not installed (%v): run scripts/deps.sh", err)
-	}
-	rnd := newRenderer(t)
-	tmp := t.TempDir()
-	// nginx's workers run as nobody: the path down to the export must be
-	// readable by all (the export itself is 0755 and 0644).
-	for _, d := range []string{tmp, filepath.Dir(tmp)} {
-		if err := os.Chmod(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	bin := buildBinary(t, tmp)
-	ngxAddr, brAddr, goAddr := freeAddr(t), freeAddr(t), freeAddr(t)
-	base := "http://" + ngxAddr
-	site := filepath.Join(tmp, "site")
-
-	began := time.Now()
-	out, err := exec.Command(bin, "export", "--base-url", base, site).CombinedOutput()
-	if err != nil || !strings.HasPrefix(string(out), "exported ") {
-		t.Fatalf("httpstatus export: %v\n%s", err, out)
-	}
-	t.Logf("%s(%v with the process start)", out, time.Since(began).Round(time.Millisecond))
-
-	startNginx(t, nginx, ngxAddr, site, false)
-	startNginx(t, nginx, brAddr, site, true)
-	goLogs := start(t, exec.Command(bin, "serve", "--addr", goAddr, "--base-url", base, "--log-level", "warn"), syscall.SIGTERM)
-	waitFor(t, "http://"+goAddr+"/healthz", 200, goLogs)
-
-	client := &http.Client{
-		Timeout:   10 * time.Second,
-		Transport: &http.Transport{DisableCompression: true, MaxIdleConnsPerHost: 8},
-	}
-
-	// A path that names nothing: each nginx answers the export's own
-	// 404.html, with status 404, uncompressed whatever the client accepts.
-	notFoundPage, err := os.ReadFile(filepath.Join(site, export.NotFoundFile))
+// checkNginxNotFound asks each nginx for a path that names nothing, plain,
+// gzip and br: each must answer the export's own 404.html (the file at
+// page), with status 404, uncompressed whatever the client accepts.
+func checkNginxNotFound(t *testing.T, client *http.Client, page string, addrs ...string) {
+	t.Helper()
+	notFoundPage, err := os.ReadFile(page)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, addr := range []string{ngxAddr, brAddr} {
+	for _, addr := range addrs {
 		for _, enc := range []string{"", "gzip", "br"} {
 			res, err := fetch(client, "http://"+addr+"/no-such-page", enc)
 			if err != nil || res.status != 404 || res.header.Get("Content-Encoding") != "" || !bytes.Equal(res.body, notFoundPage) {
@@ -224,8 +180,13 @@ func TestNginxParityIntegration(t *testing.T) {
 			}
 		}
 	}
+}
 
-	// Every URL of the sitemap, which must list every HTML page.
+// sitePaths returns every URL of the sitemap nginx serves at base, which
+// must list every HTML page, then every JSON and text form, the assets
+// and the site files.
+func sitePaths(t *testing.T, client *http.Client, base string, rnd *render.Renderer) []string {
+	t.Helper()
 	sm, err := fetch(client, base+"/sitemap.xml", "")
 	if err != nil || sm.status != 200 {
 		t.Fatalf("GET /sitemap.xml from nginx: %v %d", err, sm.status)
@@ -275,16 +236,14 @@ func TestNginxParityIntegration(t *testing.T) {
 	for _, p := range []string{"/sitemap.xml", "/robots.txt", "/index.html", "/503.html", "/5xx.html", "/404.html", "/404.json"} {
 		add(p)
 	}
-	pages := len(paths)
-	// Paths that name nothing: both answer the same 404 page.
-	notFound := []string{
-		"/nothing", "/600", "/99", "/503.xml", "/503.text", "/a/b/c", "/503/", "/5xx/", "/404/",
-		"/404/index.html", "/static/", "/static/nope.css", "/index", "/codes", "/sitemap",
-		"/503.html.gz", "/503.json.br", "/" + export.MarkerFile, "/" + export.NotFoundFile + ".gz",
-		"/gateway-timeout", "/%E2%9C%93",
-	}
-	paths = append(paths, notFound...)
+	return paths
+}
 
+// compareAll asks the Go server and nginx (with brotli off and on) for
+// every path, plain, gzip and br, six at a time, and returns how their
+// answers differ and how many nginx answers had each Content-Encoding.
+func compareAll(t *testing.T, client *http.Client, goAddr, ngxAddr, brAddr string, paths []string) (failures []string, encoded map[string]int) {
+	t.Helper()
 	type job struct {
 		path, enc string
 		br        bool // ask the nginx with brotli on
@@ -296,12 +255,11 @@ func TestNginxParityIntegration(t *testing.T) {
 		}
 		jobs = append(jobs, job{p, "br", true})
 	}
+	encoded = map[string]int{}
 	var (
-		mu       sync.Mutex
-		failures []string
-		encoded  = map[string]int{}
-		wg       sync.WaitGroup
-		next     = make(chan job)
+		mu   sync.Mutex
+		wg   sync.WaitGroup
+		next = make(chan job)
 	)
 	for range 6 {
 		wg.Go(func() {
@@ -337,6 +295,71 @@ feed:
 	}
 	close(next)
 	wg.Wait()
+	return failures, encoded
+}
+
+// TestNginxParityIntegration exports the site with the httpstatus binary
+// into a fresh directory, serves it with a real nginx and deploy/nginx.conf
+// (as shipped, and with its brotli lines on), runs "httpstatus serve"
+// beside it, and compares every URL of the sitemap, every JSON and text
+// form, the assets, robots.txt, sitemap.xml and a set of unknown paths:
+// status, body bytes and headers, plain, gzip and (with brotli) br.
+func TestNginxParityIntegration(t *testing.T) {
+	nginx, err := exec.LookPath("nginx")
+	if err != nil {
+		nginx = "/usr/sbin/nginx"
+	}
+	if _, err := os.Stat(nginx); err != nil {
+		t.Fatalf("nginx is not installed (%v): run scripts/deps.sh", err)
+	}
+	if _, err := os.Stat(deploy.BrotliModule); err != nil {
+		t.Fatalf("the nginx brotli module is not installed (%v): run scripts/deps.sh", err)
+	}
+	rnd := newRenderer(t)
+	tmp := t.TempDir()
+	// nginx's workers run as nobody: the path down to the export must be
+	// readable by all (the export itself is 0755 and 0644).
+	for _, d := range []string{tmp, filepath.Dir(tmp)} {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bin := buildBinary(t, tmp)
+	ngxAddr, brAddr, goAddr := freeAddr(t), freeAddr(t), freeAddr(t)
+	base := "http://" + ngxAddr
+	site := filepath.Join(tmp, "site")
+
+	began := time.Now()
+	out, err := exec.Command(bin, "export", "--base-url", base, site).CombinedOutput()
+	if err != nil || !strings.HasPrefix(string(out), "exported ") {
+		t.Fatalf("httpstatus export: %v\n%s", err, out)
+	}
+	t.Logf("%s(%v with the process start)", out, time.Since(began).Round(time.Millisecond))
+
+	startNginx(t, nginx, ngxAddr, site, false)
+	startNginx(t, nginx, brAddr, site, true)
+	goLogs := start(t, exec.Command(bin, "serve", "--addr", goAddr, "--base-url", base, "--log-level", "warn"), syscall.SIGTERM)
+	waitFor(t, "http://"+goAddr+"/healthz", 200, goLogs)
+
+	client := &http.Client{
+		Timeout:   10 * time.Second,
+		Transport: &http.Transport{DisableCompression: true, MaxIdleConnsPerHost: 8},
+	}
+
+	checkNginxNotFound(t, client, filepath.Join(site, export.NotFoundFile), ngxAddr, brAddr)
+
+	paths := sitePaths(t, client, base, rnd)
+	pages := len(paths)
+	// Paths that name nothing: both answer the same 404 page.
+	notFound := []string{
+		"/nothing", "/600", "/99", "/503.xml", "/503.text", "/a/b/c", "/503/", "/5xx/", "/404/",
+		"/404/index.html", "/static/", "/static/nope.css", "/index", "/codes", "/sitemap",
+		"/503.html.gz", "/503.json.br", "/" + export.MarkerFile, "/" + export.NotFoundFile + ".gz",
+		"/gateway-timeout", "/%E2%9C%93",
+	}
+	paths = append(paths, notFound...)
+
+	failures, encoded := compareAll(t, client, goAddr, ngxAddr, brAddr, paths)
 	sort.Strings(failures)
 	for i, f := range failures {
 		if i == 30 {
@@ -349,8 +372,12 @@ feed:
 	if encoded["gzip"] < pages || encoded["br"] < pages/2 {
 		t.Errorf("nginx answers by Content-Encoding: %v; want the .gz and .br files served", encoded)
 	}
+	requests := 0
+	for _, n := range encoded {
+		requests += n
+	}
 	t.Logf("compared %d URLs (%d pages and files, %d unknown paths) in %d requests to each server; nginx encodings %v",
-		len(paths), pages, len(notFound), len(jobs), encoded)
+		len(paths), pages, len(notFound), requests, encoded)
 	if t.Failed() {
 		t.Logf("httpstatus serve:\n%s", goLogs)
 	}
