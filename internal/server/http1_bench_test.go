@@ -16,8 +16,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/httpstatus/httpstatus/internal/bench"
 	"github.com/httpstatus/httpstatus/internal/h1"
+	"github.com/httpstatus/httpstatus/tools/bench"
 )
 
 // BenchmarkHTTP1 serves requests through net/http's own server, over a

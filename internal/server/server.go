@@ -73,8 +73,15 @@ func New(rnd *render.Renderer, opts Options) *Server {
 	s := &Server{log: opts.Logger, opts: opts, rnd: rnd, pages: newCache(), metrics: newMetrics(opts.Version), served: make(chan struct{})}
 	mux := http.NewServeMux()
 	s.addRoutes(mux)
-	s.handler = s.observe(s.recoverPanics(securityHeaders(s.guard(mux))))
+	s.handler = s.middleware(mux)
 	return s
+}
+
+// middleware wraps h in what every response passes through, outermost
+// first: metrics and logging, panic recovery, security headers, and the
+// checks of a request before routing.
+func (s *Server) middleware(h http.Handler) http.Handler {
+	return s.observe(s.recoverPanics(securityHeaders(s.guard(h))))
 }
 
 func (s *Server) baseURL() string {
