@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/httpstatus/httpstatus/internal/catalog"
-	"github.com/httpstatus/httpstatus/internal/h1"
+	"github.com/httpstatus/httpstatus/internal/fastpath"
 	"github.com/httpstatus/httpstatus/internal/render"
 	"github.com/httpstatus/httpstatus/internal/server"
 	"github.com/httpstatus/httpstatus/web"
@@ -177,7 +177,7 @@ func newHTTPServer(h http.Handler, log *slog.Logger, maxSleep time.Duration) *ht
 	}
 }
 
-// httpServer is what serves a listener: an *http.Server, or an *h1.Server
+// httpServer is what serves a listener: an *http.Server, or an *fastpath.Server
 // in front of one.
 type httpServer interface {
 	Serve(net.Listener) error
@@ -216,9 +216,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	// The site's listener is served by h1, which answers plain GET and
+	// The site's listener is served by the fast path, which answers plain GET and
 	// HEAD requests itself and hands every other connection to net/http.
-	servers := []httpServer{&h1.Server{HTTP: newHTTPServer(srv, log, maxSleep)}}
+	servers := []httpServer{&fastpath.Server{HTTP: newHTTPServer(srv, log, maxSleep)}}
 	lns := []net.Listener{ln}
 	if c.metricsAddr != "" {
 		mln, err := net.Listen("tcp", c.metricsAddr)

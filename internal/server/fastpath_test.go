@@ -10,15 +10,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/httpstatus/httpstatus/internal/h1"
+	"github.com/httpstatus/httpstatus/internal/fastpath"
 )
 
-// TestH1SameAsNetHTTP serves the site through h1, as "httpstatus serve"
+// TestFastPathSameAsNetHTTP serves the site through the fast path, as "httpstatus serve"
 // does, and through net/http's server alone, and requires the same bytes
 // back (but for the Date) for every page, every format and encoding
 // negotiated, conditional requests, every status of the live endpoint
 // with and without requested response headers, GET and HEAD.
-func TestH1SameAsNetHTTP(t *testing.T) {
+func TestFastPathSameAsNetHTTP(t *testing.T) {
 	s := newServer(t)
 	listen := func(serve func(net.Listener) error) string {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -28,7 +28,7 @@ func TestH1SameAsNetHTTP(t *testing.T) {
 		go serve(ln)
 		return ln.Addr().String()
 	}
-	fast := &h1.Server{HTTP: &http.Server{Handler: s, ReadHeaderTimeout: 5 * time.Second}}
+	fast := &fastpath.Server{HTTP: &http.Server{Handler: s, ReadHeaderTimeout: 5 * time.Second}}
 	std := &http.Server{Handler: s, ReadHeaderTimeout: 5 * time.Second}
 	fastAddr, stdAddr := listen(fast.Serve), listen(std.Serve)
 	t.Cleanup(func() { fast.Close(); std.Close() })
@@ -65,7 +65,7 @@ func TestH1SameAsNetHTTP(t *testing.T) {
 				req := method + " " + p + " HTTP/1.1\r\nHost: example.org\r\n" + accept + "\r\n"
 				got, want := exchange(fastAddr, req), exchange(stdAddr, req)
 				if got != want {
-					t.Errorf("%q:\nthrough h1\n%q\nthrough net/http\n%q", req, got, want)
+					t.Errorf("%q:\nthrough the fast path\n%q\nthrough net/http\n%q", req, got, want)
 					if n++; n > 5 {
 						t.Fatal("too many differences")
 					}

@@ -1,4 +1,4 @@
-// Package h1 serves the common HTTP/1.1 request itself and hands every
+// Package fastpath serves the common HTTP/1.1 request itself and hands every
 // other connection to net/http.
 //
 // A load test of the site, or a monitor polling it, sends the same plain
@@ -34,7 +34,7 @@
 // that outlives it. The site's handlers need none of these: the one
 // handler that waits (the live endpoint's ?sleep) is only reached with a
 // query string, which net/http serves.
-package h1
+package fastpath
 
 import (
 	"bufio"
@@ -86,7 +86,7 @@ func (s *Server) Serve(l net.Listener) error {
 	}
 	if s.listener != nil {
 		s.mu.Unlock()
-		return errors.New("h1: Serve called twice")
+		return errors.New("fastpath: Serve called twice")
 	}
 	s.listener = l
 	s.handoff.addr = l.Addr()
@@ -113,7 +113,7 @@ func (s *Server) Serve(l net.Listener) error {
 			} else if delay *= 2; delay > time.Second {
 				delay = time.Second
 			}
-			s.logf("h1: accept error: %v; retrying in %v", err, delay)
+			s.logf("fastpath: accept error: %v; retrying in %v", err, delay)
 			time.Sleep(delay)
 			continue
 		}

@@ -1,4 +1,4 @@
-package h1
+package fastpath
 
 import (
 	"bufio"
@@ -51,7 +51,7 @@ func (c *conn) serve() {
 	c.br.Reset(c.rwc)
 	defer func() {
 		if v := recover(); v != nil {
-			c.s.logf("h1: panic serving %v: %v\n%s", c.rwc.RemoteAddr(), v, debug.Stack())
+			c.s.logf("fastpath: panic serving %v: %v\n%s", c.rwc.RemoteAddr(), v, debug.Stack())
 		}
 		if !c.gone {
 			c.rwc.Close()
