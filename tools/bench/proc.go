@@ -24,9 +24,9 @@ type process struct {
 	done chan error
 }
 
-// startProcess starts argv with its output in logPath. With cpu set, it
-// runs under "taskset -c cpu".
-func startProcess(name, cpu, logPath string, argv ...string) (*process, error) {
+// startProcess starts argv with its output in logPath and env added to
+// the harness's environment. With cpu set, it runs under "taskset -c cpu".
+func startProcess(name, cpu, logPath string, env []string, argv ...string) (*process, error) {
 	if cpu != "" {
 		argv = append([]string{"taskset", "-c", cpu}, argv...)
 	}
@@ -37,6 +37,7 @@ func startProcess(name, cpu, logPath string, argv ...string) (*process, error) {
 	defer logf.Close()
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.Env = append(os.Environ(), env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/httpstatus/httpstatus/deploy"
 )
 
 // wrkOutput is a report of wrk 4.1 with --latency, for a 503 endpoint.
@@ -123,32 +125,74 @@ func TestRowKeepsBest(t *testing.T) {
 	}
 }
 
-// TestGoals checks the ratios against the issue's targets on a made-up
-// run: one goal met, one missed, one pending.
+// TestGoals checks every guardrail against its target on a made-up run:
+// some met, some missed, and the fast path off not run.
 func TestGoals(t *testing.T) {
 	rep := &report{
 		rows: []row{
-			{scenario: "doc page", server: srvHTTPStatus, best: result{rps: 96, p99: 13}},
-			{scenario: "doc page", server: srvBare, best: result{rps: 100, p99: 10}},
+			{scenario: "doc page", server: srvHTTPStatus, best: result{rps: 140}},
+			{scenario: "doc page", server: srvBare, best: result{rps: 100}},
+			{scenario: "/status/503", server: srvHTTPStatus, best: result{rps: 105}},
+			{scenario: "/status/503", server: srvBare, best: result{rps: 100}},
+			{scenario: "/status/503", server: srvHTTPBin, best: result{rps: 60}},
 		},
+		startup: []timing{{name: srvHTTPStatus, median: 9 * time.Millisecond}, {name: srvBare, median: 3 * time.Millisecond}},
+		cli: []timing{
+			{name: cliHello, median: 2 * time.Millisecond}, {name: cli503, median: 9 * time.Millisecond},
+			{name: cliList, median: 12 * time.Millisecond}, {name: cliSearch, median: 13 * time.Millisecond},
+		},
+		mem:        []memRow{{server: srvHTTPStatus, rssKB: 41 * 1024}},
+		hsLoadTime: 30 * time.Second,
+		exportTime: 4 * time.Second,
 	}
-	got := map[string]goal{}
-	for _, g := range rep.goals() {
-		got[g.name] = g
+	tests := []struct {
+		name    string
+		value   float64
+		met     bool
+		pending bool
+	}{
+		{"doc page: req/s vs bare net/http, fast path on", 1.4, true, false},
+		{"/status/503: req/s vs bare net/http, fast path on", 1.05, false, false},
+		{"doc page: req/s vs bare net/http, fast path off", 0, false, true},
+		{"/status/503: req/s vs bare net/http, fast path off", 0, false, true},
+		{"/status/503: req/s vs go-httpbin", 1.75, true, false},
+		{"serve: exec to first byte vs bare net/http (median)", 3, true, false},
+		{"`httpstatus 503` vs Go hello-world (median)", 4.5, false, false},
+		{"`httpstatus list` vs Go hello-world (median)", 6, true, false},
+		{"`httpstatus search timeout` vs Go hello-world (median)", 6.5, false, false},
+		{"httpstatus RSS after the load rounds (30 s of load)", 41, false, false},
+		{"`httpstatus export` of the whole site", 4, true, false},
+	}
+	goals := rep.goals()
+	if len(goals) != len(tests) {
+		t.Errorf("%d guardrails, want %d: %+v", len(goals), len(tests), goals)
 	}
 	near := func(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
-	if g := got["doc page: req/s vs bare"]; !g.met || !near(g.value, 0.96) {
-		t.Errorf("req/s goal = %+v, want met at 0.96", g)
-	}
-	if g := got["doc page: p99 vs bare"]; g.met || !near(g.value, 1.3) {
-		t.Errorf("p99 goal = %+v, want missed at 1.3", g)
-	}
-	if g := got["doc page, gzip: req/s vs bare"]; g.missing == "" {
-		t.Errorf("gzip goal = %+v, want pending", g)
+	for i, tt := range tests {
+		if i >= len(goals) {
+			break
+		}
+		g := goals[i]
+		switch {
+		case g.name != tt.name:
+			t.Errorf("guardrail %d is %q, want %q", i, g.name, tt.name)
+		case tt.pending && g.missing == "":
+			t.Errorf("%s = %+v, want not measured", tt.name, g)
+		case !tt.pending && (g.missing != "" || g.met != tt.met || !near(g.value, tt.value)):
+			t.Errorf("%s = %+v, want %.2f, met %v", tt.name, g, tt.value, tt.met)
+		}
 	}
 	var out bytes.Buffer
 	rep.write(&out)
-	for _, want := range []string{"| doc page | httpstatus | 96 |", "| doc page: p99 vs bare | ≤ 1.2× | 1.30× | no |", "pending"} {
+	for _, want := range []string{
+		"| doc page | httpstatus | 140 |",
+		"| doc page: req/s vs bare net/http, fast path on | ≥ 1.3× | 1.40× | yes |",
+		"| /status/503: req/s vs bare net/http, fast path on | ≥ 1.1× | 1.05× | no |",
+		"| doc page: req/s vs bare net/http, fast path off | ≥ 0.8× | – | not measured: ",
+		"| `httpstatus search timeout` vs Go hello-world (median) | ≤ 6× | 6.50× | no |",
+		"| httpstatus RSS after the load rounds (30 s of load) | ≤ 40 MB | 41.00 MB | no |",
+		"| `httpstatus export` of the whole site | ≤ 10 s | 4.00 s | yes |",
+	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}
@@ -210,5 +254,62 @@ func TestFmtDur(t *testing.T) {
 		if got := fmtDur(in); got != want {
 			t.Errorf("fmtDur(%v) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestWriteWWW: nginx serves the doc page from the files an export would
+// hold for it, 503.html and 503.html.gz, which deploy/nginx.conf maps /503
+// to; the scenarios nginx does not run get no file.
+func TestWriteWWW(t *testing.T) {
+	www := t.TempDir()
+	answers := map[string]*answer{
+		"doc page":       {status: 200, data: []byte("<p>plain</p>")},
+		"doc page, gzip": {status: 200, encoding: "gzip", data: []byte("gz")},
+		"/status/503":    {status: 503, data: []byte("503 Service Unavailable\n")},
+	}
+	if err := writeWWW(www, answers); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"503.html": "<p>plain</p>", "503.html.gz": "gz"}
+	entries, _ := os.ReadDir(www)
+	if len(entries) != len(want) {
+		t.Errorf("www holds %d files, want %v", len(entries), want)
+	}
+	for name, body := range want {
+		if b, err := os.ReadFile(filepath.Join(www, name)); err != nil || string(b) != body {
+			t.Errorf("%s = %q, %v; want %q", name, b, err, body)
+		}
+	}
+}
+
+// TestNginxArgs: the harness's nginx runs deploy/nginx.conf on the port
+// and directory it is given, with keep-alive connections that outlast a
+// load run.
+func TestNginxArgs(t *testing.T) {
+	prefix := filepath.Join(t.TempDir(), "nginx")
+	args, err := nginxArgs(prefix, "/tmp/www", 18181)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(args) < 4 || args[0] != "-p" || args[1] != prefix || args[2] != "-c" {
+		t.Fatalf("nginxArgs = %q", args)
+	}
+	main, err := os.ReadFile(args[3])
+	if err != nil {
+		t.Fatal(err)
+	}
+	site, err := os.ReadFile(filepath.Join(prefix, "site.conf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := deploy.Nginx{Addr: "127.0.0.1:18181", Root: "/tmp/www"}.Site()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(site) != want {
+		t.Errorf("site.conf is not deploy/nginx.conf on 127.0.0.1:18181 serving /tmp/www:\n%s", site)
+	}
+	if !strings.Contains(string(main), "keepalive_requests 10000000;") {
+		t.Errorf("nginx.conf has no keepalive_requests for a load run:\n%s", main)
 	}
 }

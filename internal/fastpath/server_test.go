@@ -1,4 +1,4 @@
-package h1
+package fastpath
 
 import (
 	"bufio"
@@ -10,12 +10,14 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"os"
 	"regexp"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -410,6 +412,75 @@ func TestTimeouts(t *testing.T) {
 	}
 }
 
+// TestHandOffKeepsDeadlines checks that a request handed to net/http in
+// the middle of its head keeps the deadlines it had with Server: a head
+// sent a byte at a time and handed over by a bare LF late in the header
+// timeout, for a first request and for a later one, is cut off at the
+// header timeout from its start, not a whole header timeout after the
+// hand-off; and a body sent too slowly after such a head fails at the read
+// timeout from the head's start.
+func TestHandOffKeepsDeadlines(t *testing.T) {
+	t.Parallel()
+	const (
+		headerTimeout = time.Second
+		readTimeout   = 1500 * time.Millisecond
+		step          = 100 * time.Millisecond // between two bytes
+		handOffAt     = 800 * time.Millisecond // the bare LF
+		slack         = 450 * time.Millisecond // a busy machine's
+	)
+	hs := newHTTPServer(testHandler())
+	hs.ReadHeaderTimeout, hs.ReadTimeout = headerTimeout, readTimeout
+	_, addr := startFast(t, hs)
+	for _, tc := range []struct {
+		name   string
+		before string // a request served first, on the same connection
+		head   string // sent at once; then "v" every step, then the end
+		end    string // sent at handOffAt
+		want   time.Duration
+		answer bool // the server answers (at want) before it closes
+	}{
+		{"first head", "", "GET /plain HTTP/1.1\r\nHost: a\r\nX: v", "\n", headerTimeout, false},
+		{"later head", "GET /plain HTTP/1.1\r\nHost: a\r\n\r\n", "GET /plain HTTP/1.1\r\nHost: a\r\nX: v", "\n", headerTimeout, false},
+		{"slow body", "", "GET /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 9\r\nX: v", "\r\n\r\nabc", readTimeout, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, err := net.Dial("tcp", addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			c.SetDeadline(time.Now().Add(10 * time.Second))
+			br := bufio.NewReader(c)
+			if tc.before != "" {
+				io.WriteString(c, tc.before)
+				res, err := http.ReadResponse(br, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				io.Copy(io.Discard, res.Body)
+			}
+			start := time.Now()
+			io.WriteString(c, tc.head)
+			for at := step; at < handOffAt; at += step {
+				time.Sleep(time.Until(start.Add(at)))
+				io.WriteString(c, "v")
+			}
+			time.Sleep(time.Until(start.Add(handOffAt)))
+			io.WriteString(c, tc.end)
+			rest, err := br.ReadByte()
+			took := time.Since(start)
+			if answered := err == nil; answered != tc.answer {
+				t.Errorf("answered %v (%q, %v), want %v", answered, rest, err, tc.answer)
+			}
+			if took < tc.want-slack/4 || took > tc.want+slack {
+				t.Errorf("the server answered or closed %v after the head began, want %v (net/http's own timeout counted from the hand-off: %v)",
+					took.Round(time.Millisecond), tc.want, handOffAt+tc.want)
+			}
+		})
+	}
+}
+
 // TestShutdown checks a graceful stop: idle connections are closed at
 // once, a request in progress (one served here, one by net/http)
 // finishes with its whole response, and Serve returns ErrServerClosed.
@@ -523,26 +594,111 @@ func TestShutdownDeadline(t *testing.T) {
 
 // FuzzSameAsNetHTTP sends the same bytes to a Server and to net/http, as
 // TestSameAsNetHTTP does, and requires the same answer but for the Date.
+// The bytes go out in pieces, each piece's length taken from cuts, with a
+// pause between them, so that a head may arrive in several reads; and the
+// connection is half-closed after them, or, when open, left open and read
+// until the server has been quiet for a while.
 func FuzzSameAsNetHTTP(f *testing.F) {
 	_, fastAddr := startFast(f, newHTTPServer(testHandler()))
 	stdAddr := startStd(f, newHTTPServer(testHandler()))
-	for _, s := range []string{
-		"GET /plain HTTP/1.1\r\nHost: a\r\n\r\n",
-		"HEAD /sniff HTTP/1.1\r\nHost: a\r\n\r\nGET /103 HTTP/1.1\r\nHost: a\r\n\r\n",
-		"GET /echo HTTP/1.1\r\nHost: a\r\nX: 1\r\nConnection: close\r\n\r\n",
-		"GET /304 HTTP/1.1\r\nHost: a\r\n\r\nPOST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi",
-		"GET /echo HTTP/1.1\r\nHost: a\r\nX: a\r\n b\r\n\r\n",
-		"GET /short HTTP/1.1\r\nHost: a\r\n\r\nGET /plain HTTP/1.1\r\n",
+	for _, seed := range []struct {
+		raw  string
+		cuts []byte
+		open bool
+	}{
+		{"GET /plain HTTP/1.1\r\nHost: a\r\n\r\n", nil, false},
+		{"HEAD /sniff HTTP/1.1\r\nHost: a\r\n\r\nGET /103 HTTP/1.1\r\nHost: a\r\n\r\n", nil, false},
+		{"GET /echo HTTP/1.1\r\nHost: a\r\nX: 1\r\nConnection: close\r\n\r\n", nil, false},
+		{"GET /304 HTTP/1.1\r\nHost: a\r\n\r\nPOST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi", nil, false},
+		{"GET /echo HTTP/1.1\r\nHost: a\r\nX: a\r\n b\r\n\r\n", nil, false},
+		{"GET /short HTTP/1.1\r\nHost: a\r\n\r\nGET /plain HTTP/1.1\r\n", nil, false},
+		// Split in the request line, between CR and LF, before the
+		// blank line; a second request split after its first bytes.
+		{"GET /plain HTTP/1.1\r\nHost: a\r\n\r\n", []byte{5, 14, 10}, false},
+		{"GET /echo HTTP/1.1\r\nHost: a\r\n\r\nGET /nocl HTTP/1.1\r\nHost: a\r\n\r\n", []byte{29, 1, 5}, true},
+		{"GET /echo HTTP/1.1\r\nHost: a\r\nX: v\nY: w\r\n\r\n", []byte{31, 0}, true},
+		// Left open: one answer, then a head that never ends.
+		{"GET /plain HTTP/1.1\r\nHost: a\r\n\r\nGET /plain HTTP/1.1\r\nHo", nil, true},
+		{"POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhel", []byte{40}, true},
 	} {
-		f.Add(s)
+		f.Add(seed.raw, seed.cuts, seed.open)
 	}
-	f.Fuzz(func(t *testing.T, raw string) {
-		want := dateLine.ReplaceAllString(exchange(t, stdAddr, raw), "Date: X\r")
-		got := dateLine.ReplaceAllString(exchange(t, fastAddr, raw), "Date: X\r")
-		if got != want {
-			t.Errorf("for %q\nServer sent\n%q\nnet/http sent\n%q", raw, got, want)
+	f.Fuzz(func(t *testing.T, raw string, cuts []byte, open bool) {
+		pieces := split(raw, cuts)
+		// Over a real connection, timing may differ between two runs:
+		// a server that closes with bytes unread resets the connection,
+		// which can lose what it sent; a slow moment can outlast the
+		// quiet period. A difference is one only if it stays.
+		quiet := 100 * time.Millisecond
+		var got, want string
+		for try := 0; try < 3; try++ {
+			want = dateLine.ReplaceAllString(send(t, stdAddr, pieces, open, quiet), "Date: X\r")
+			got = dateLine.ReplaceAllString(send(t, fastAddr, pieces, open, quiet), "Date: X\r")
+			if got == want {
+				return
+			}
+			quiet *= 4
 		}
+		t.Errorf("for %q in %d pieces (open %v)\nServer sent\n%q\nnet/http sent\n%q", raw, len(pieces), open, got, want)
 	})
+}
+
+// split cuts raw into pieces: each byte of cuts gives the length of the
+// next piece, less one; the rest of raw is the last piece. At most 16.
+func split(raw string, cuts []byte) []string {
+	var pieces []string
+	for _, c := range cuts {
+		n := int(c) + 1
+		if n >= len(raw) || len(pieces) == 15 {
+			break
+		}
+		pieces = append(pieces, raw[:n])
+		raw = raw[n:]
+	}
+	return append(pieces, raw)
+}
+
+// send writes pieces on a new connection to addr, a millisecond apart,
+// and returns all the server sent: until it closed the connection, after
+// this side was half-closed, or, when open, until it has sent nothing for
+// quiet. A write that fails (the server closed) ends the writing.
+func send(t testing.TB, addr string, pieces []string, open bool, quiet time.Duration) string {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	end := time.Now().Add(10 * time.Second)
+	c.SetDeadline(end)
+	for i, p := range pieces {
+		if i > 0 {
+			time.Sleep(time.Millisecond)
+		}
+		if _, err := io.WriteString(c, p); err != nil {
+			break
+		}
+	}
+	if !open {
+		c.(*net.TCPConn).CloseWrite()
+	}
+	var out []byte
+	buf := make([]byte, 32<<10)
+	for {
+		if d := time.Now().Add(quiet); open && d.Before(end) {
+			c.SetReadDeadline(d)
+		}
+		n, err := c.Read(buf)
+		out = append(out, buf[:n]...)
+		switch {
+		case err == nil:
+			continue
+		case open && errors.Is(err, os.ErrDeadlineExceeded),
+			errors.Is(err, io.EOF), errors.Is(err, net.ErrClosed), errors.Is(err, syscall.ECONNRESET):
+			return string(out)
+		}
+		t.Fatalf("read: %v (after %q)", err, out)
+	}
 }
 
 // TestIdleConnectionsHoldNoBuffer checks that a connection waiting for its
@@ -582,5 +738,106 @@ func TestIdleConnectionsHoldNoBuffer(t *testing.T) {
 	}
 	if grew := int64(heap()) - int64(before); grew > 8<<20 {
 		t.Errorf("the heap grew by %d KB with %d idle connections, %d KB each", grew>>10, n, grew/n>>10)
+	}
+}
+
+// TestHandedOffHoldsNoReadBuffer checks that a connection handed to
+// net/http keeps nothing of Server's read buffer: it holds a copy of just
+// the bytes net/http has yet to read, and nothing once net/http has read
+// them; so 200 requests held by their handler (as the live endpoint's
+// ?sleep holds them, which net/http serves) take no more heap through
+// Server than through net/http alone.
+func TestHandedOffHoldsNoReadBuffer(t *testing.T) {
+	const n = 200
+	type connKey struct{}
+	held := make(chan *handedConn, n)
+	release := make(chan struct{})
+	var open atomic.Int64 // the servers' connections not yet closed
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hc, _ := r.Context().Value(connKey{}).(*handedConn)
+		held <- hc
+		<-release
+	})
+	newServer := func() *http.Server {
+		hs := newHTTPServer(h)
+		hs.ConnState = func(_ net.Conn, st http.ConnState) {
+			switch st {
+			case http.StateNew:
+				open.Add(1)
+			case http.StateClosed:
+				open.Add(-1)
+			}
+		}
+		hs.ConnContext = func(ctx context.Context, c net.Conn) context.Context {
+			if hc, ok := c.(*handedConn); ok {
+				if len(hc.buf) == 0 || len(hc.buf) != cap(hc.buf) {
+					t.Errorf("handed over with %d unread bytes in a buffer of %d, want them alone", len(hc.buf), cap(hc.buf))
+				}
+			}
+			return context.WithValue(ctx, connKey{}, c)
+		}
+		return hs
+	}
+	heap := func() int64 {
+		runtime.GC()
+		runtime.GC() // the second empties the pools
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return int64(m.HeapAlloc)
+	}
+	// holdMany holds n requests at addr and returns how much the heap
+	// grew with them.
+	holdMany := func(addr string) int64 {
+		before := heap()
+		var conns []net.Conn
+		for range n {
+			c, err := net.Dial("tcp", addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			conns = append(conns, c)
+			io.WriteString(c, "GET /hold?sleep=1 HTTP/1.1\r\nHost: a\r\nUser-Agent: test\r\n\r\n")
+		}
+		var hcs []*handedConn
+		for range n {
+			select {
+			case hc := <-held:
+				hcs = append(hcs, hc)
+			case <-time.After(10 * time.Second):
+				t.Fatalf("%d of %d requests reached the handler", len(hcs), n)
+			}
+		}
+		grew := heap() - before
+		for _, hc := range hcs {
+			if hc != nil && hc.buf != nil {
+				t.Fatalf("a handed connection still holds %d bytes after net/http read them", len(hc.buf))
+			}
+		}
+		close(release)
+		for _, c := range conns {
+			c.Close()
+		}
+		// The next round starts from a heap without these.
+		for deadline := time.Now().Add(5 * time.Second); open.Load() > 0; time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%d connections still open", open.Load())
+			}
+		}
+		return grew
+	}
+	// A first round makes what the process keeps once it has served as
+	// many connections (goroutines, pools); then one round each.
+	stdAddr := startStd(t, newServer())
+	_, fastAddr := startFast(t, newServer())
+	holdMany(stdAddr)
+	release = make(chan struct{})
+	holdMany(fastAddr)
+	release = make(chan struct{})
+	std := holdMany(stdAddr)
+	release = make(chan struct{})
+	fast := holdMany(fastAddr)
+	t.Logf("heap per held request: %d bytes through Server, %d through net/http", fast/n, std/n)
+	if fast > std+n<<10 {
+		t.Errorf("%d held requests took %d KB of heap through Server, %d KB through net/http alone", n, fast>>10, std>>10)
 	}
 }

@@ -1,4 +1,4 @@
-package h1
+package fastpath
 
 import (
 	"bufio"
@@ -33,6 +33,11 @@ type conn struct {
 	// out is the response being written: its head, then its body; end
 	// holds the end of a head made after the body was buffered.
 	out, end []byte
+	// headStart is when the head being read began, as net/http counts it
+	// for ReadHeaderTimeout and ReadTimeout: when the connection was
+	// accepted for its first request, when the first bytes of a later one
+	// came; zero while those bytes came with the rest of the head.
+	headStart time.Time
 	// gone is set once the connection belongs to net/http.
 	gone bool
 }
@@ -51,7 +56,7 @@ func (c *conn) serve() {
 	c.br.Reset(c.rwc)
 	defer func() {
 		if v := recover(); v != nil {
-			c.s.logf("h1: panic serving %v: %v\n%s", c.rwc.RemoteAddr(), v, debug.Stack())
+			c.s.logf("fastpath: panic serving %v: %v\n%s", c.rwc.RemoteAddr(), v, debug.Stack())
 		}
 		if !c.gone {
 			c.rwc.Close()
@@ -78,10 +83,13 @@ func (c *conn) serve() {
 	}
 	for first := true; ; first = false {
 		wait := idleTimeout
+		c.headStart = time.Time{}
+		now := time.Now()
 		if first {
 			wait = headerTimeout
+			c.headStart = now
 		}
-		setDeadline(c.rwc.SetReadDeadline, time.Now(), wait)
+		setDeadline(c.rwc.SetReadDeadline, now, wait)
 		c.idle.Store(true)
 		if c.s.closing.Load() {
 			return
@@ -107,7 +115,7 @@ func (c *conn) serve() {
 		}
 		c.idle.Store(false)
 		c.br.Discard(n)
-		now := time.Now()
+		now = time.Now()
 		setDeadline(c.rwc.SetWriteDeadline, now, hs.WriteTimeout)
 		if !c.serveRequest(&r.Request) {
 			return
@@ -175,7 +183,8 @@ func (c *conn) readHead(first bool, headerTimeout time.Duration, maxHead int) (n
 			// The first bytes came within the idle timeout; the rest
 			// of the head gets the header timeout, as in net/http.
 			extended = true
-			setDeadline(c.rwc.SetReadDeadline, time.Now(), headerTimeout)
+			c.headStart = time.Now()
+			setDeadline(c.rwc.SetReadDeadline, c.headStart, headerTimeout)
 		}
 		if _, err := c.br.Peek(len(buf) + 1); err != nil {
 			if errors.Is(err, io.EOF) {
@@ -207,12 +216,21 @@ func (c *conn) start() {
 	c.tmpl.RemoteAddr = c.rwc.RemoteAddr().String()
 }
 
-// handOff gives the connection, with what was read from it and not
-// served, to net/http.
+// handOff gives the connection to net/http, with a copy of what was read
+// from it and not served (the read buffer goes back to the pool), and the
+// time its request has spent here, which net/http's timeouts must count.
 func (c *conn) handOff() {
 	c.rwc.SetDeadline(time.Time{})
 	c.gone = true
-	c.s.give(&handedConn{Conn: c.rwc, buf: bytes.Clone(c.peek())})
+	hc := &handedConn{Conn: c.rwc}
+	if b := c.peek(); len(b) > 0 {
+		hc.buf = make([]byte, len(b))
+		copy(hc.buf, b)
+	}
+	if !c.headStart.IsZero() {
+		hc.lag = time.Since(c.headStart)
+	}
+	c.s.give(hc)
 }
 
 // serveRequest runs the handler and writes its response. It reports

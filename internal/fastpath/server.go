@@ -1,4 +1,4 @@
-// Package h1 serves the common HTTP/1.1 request itself and hands every
+// Package fastpath serves the common HTTP/1.1 request itself and hands every
 // other connection to net/http.
 //
 // A load test of the site, or a monitor polling it, sends the same plain
@@ -16,9 +16,12 @@
 // percent-encoded or absolute target, HTTP/1.0, an Expect or Upgrade
 // header, an unusual Connection header, a bare LF, a folded or invalid
 // header line, a head larger than its buffer, ...) is not parsed further.
-// The connection, with every byte read from it and not yet served, is
-// handed to the http.Server in Server.HTTP, which serves it from that
-// request on, with its own limits and errors, as if it had accepted it.
+// The connection, with a copy of the bytes read from it and not yet
+// served, is handed to the http.Server in Server.HTTP, which serves it
+// from that request on, with its own limits and errors, as if it had
+// accepted it: its ReadHeaderTimeout and ReadTimeout count from when the
+// request began, not from the hand-off, and the connection keeps nothing
+// of Server's read buffer.
 // So net/http alone answers malformed requests; Server only answers
 // well-formed ones, and gives the handler the *http.Request net/http would
 // have given it (FuzzParseHead compares the two).
@@ -34,7 +37,7 @@
 // that outlives it. The site's handlers need none of these: the one
 // handler that waits (the live endpoint's ?sleep) is only reached with a
 // query string, which net/http serves.
-package h1
+package fastpath
 
 import (
 	"bufio"
@@ -86,7 +89,7 @@ func (s *Server) Serve(l net.Listener) error {
 	}
 	if s.listener != nil {
 		s.mu.Unlock()
-		return errors.New("h1: Serve called twice")
+		return errors.New("fastpath: Serve called twice")
 	}
 	s.listener = l
 	s.handoff.addr = l.Addr()
@@ -113,7 +116,7 @@ func (s *Server) Serve(l net.Listener) error {
 			} else if delay *= 2; delay > time.Second {
 				delay = time.Second
 			}
-			s.logf("h1: accept error: %v; retrying in %v", err, delay)
+			s.logf("fastpath: accept error: %v; retrying in %v", err, delay)
 			time.Sleep(delay)
 			continue
 		}
@@ -265,18 +268,59 @@ func (l *handoffListener) Addr() net.Addr { return l.addr }
 
 // handedConn is a connection handed to net/http: reading it gives the
 // bytes Server had read and not served, then the rest.
+//
+// net/http counts ReadHeaderTimeout and ReadTimeout from when it starts
+// reading a request, but the request handed over began earlier: its head
+// may have been coming for most of the header timeout already. So until
+// net/http writes its first response, each read deadline it sets is moved
+// earlier by lag, the time the request spent with Server: its timeouts
+// count from when the request began, as if it had read it from the start.
 type handedConn struct {
 	net.Conn
+	// buf holds the unread bytes, nil once they are read.
 	buf []byte
+	lag time.Duration
+	// wrote is set by the first write: deadlines set after it are for
+	// later requests, which net/http reads from their start.
+	wrote atomic.Bool
 }
 
 func (c *handedConn) Read(p []byte) (int, error) {
 	if len(c.buf) > 0 {
 		n := copy(p, c.buf)
-		c.buf = c.buf[n:]
+		if c.buf = c.buf[n:]; len(c.buf) == 0 {
+			c.buf = nil
+		}
 		return n, nil
 	}
 	return c.Conn.Read(p)
+}
+
+func (c *handedConn) Write(p []byte) (int, error) {
+	if !c.wrote.Load() {
+		c.wrote.Store(true)
+	}
+	return c.Conn.Write(p)
+}
+
+func (c *handedConn) SetReadDeadline(t time.Time) error {
+	return c.Conn.SetReadDeadline(c.carried(t))
+}
+
+func (c *handedConn) SetDeadline(t time.Time) error {
+	if err := c.Conn.SetReadDeadline(c.carried(t)); err != nil {
+		return err
+	}
+	return c.Conn.SetWriteDeadline(t)
+}
+
+// carried returns the read deadline t moved earlier by lag while the
+// handed request is being read; no deadline stays none.
+func (c *handedConn) carried(t time.Time) time.Time {
+	if t.IsZero() || c.lag <= 0 || c.wrote.Load() {
+		return t
+	}
+	return t.Add(-c.lag)
 }
 
 // CloseWrite lets net/http half-close a TCP connection after an error

@@ -2,7 +2,7 @@
 // bench. It must run from the module's root, on Linux, with Go, wrk,
 // nginx and taskset (it installs nginx and wrk with apt-get as root).
 //
-//	go run ./internal/bench/harness [-d 2s] [-rounds 3] [-o report.md]
+//	go run ./tools/bench/harness [-d 2s] [-rounds 3] [-o report.md]
 package main
 
 import (
@@ -15,7 +15,7 @@ import (
 	"path/filepath"
 	"syscall"
 
-	"github.com/httpstatus/httpstatus/internal/bench"
+	"github.com/httpstatus/httpstatus/tools/bench"
 )
 
 func main() {

@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/httpstatus/httpstatus/internal/bench"
+	"github.com/httpstatus/httpstatus/tools/bench"
 )
 
 func TestBare(t *testing.T) {

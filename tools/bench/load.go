@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -13,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/httpstatus/httpstatus/deploy"
 )
 
 // server is a running server under load.
@@ -33,92 +36,147 @@ type target struct {
 	url string
 }
 
-// load starts the four servers pinned to the server core, loads each
-// target in interleaved rounds and records the best of each.
+// fleet is the servers of a load run; a nil one was not started.
+type fleet struct {
+	hs, off, bare, same, ngx, hb *server
+}
+
+// all lists the servers that run, httpstatus first.
+func (f *fleet) all() []*server {
+	var out []*server
+	for _, s := range []*server{f.hs, f.off, f.bare, f.same, f.ngx, f.hb} {
+		if s != nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (f *fleet) stop() {
+	for _, s := range f.all() {
+		s.proc.stop()
+	}
+}
+
+// load starts the servers pinned to the server core, loads each target in
+// interleaved rounds and records the best of each, then every server's
+// memory.
 func (r *run) load(ctx context.Context, rep *report) error {
-	hs, err := r.startServer(ctx, srvHTTPStatus, r.bin["httpstatus"], "serve", "--addr", "{addr}")
+	f := &fleet{}
+	defer f.stop()
+	answers, err := r.startFleet(ctx, rep, f)
 	if err != nil {
 		return err
 	}
-	defer hs.proc.stop()
-	if err := waitReady(ctx, hs, "/healthz"); err != nil {
+	targets := f.targets(answers)
+	if err := r.warmUp(ctx, f.hs, targets); err != nil {
 		return err
 	}
-	// Fetch what httpstatus answers; a scenario it cannot answer yet (a
-	// route still missing) is reported as pending, not run.
+	r.fitRounds(len(targets))
+	if err := r.rounds(ctx, rep, f.hs, targets); err != nil {
+		return err
+	}
+	for _, s := range f.all() {
+		u, err := measure(s.proc.pid())
+		if err != nil {
+			return err
+		}
+		rep.mem = append(rep.mem, memRow{server: s.name, rssKB: u.rssKB, hwmKB: u.hwmKB})
+	}
+	return nil
+}
+
+// startFleet starts httpstatus, fetches what it answers each scenario,
+// then starts the servers that answer the same bytes and the rest, and
+// waits until each answers. A scenario httpstatus cannot answer as
+// expected is reported and not run.
+func (r *run) startFleet(ctx context.Context, rep *report, f *fleet) (map[string]*answer, error) {
+	var err error
+	if f.hs, err = r.startServer(ctx, srvHTTPStatus, nil, r.bin["httpstatus"], "serve", "--addr", "{addr}"); err != nil {
+		return nil, err
+	}
+	if err := waitReady(ctx, f.hs, "/healthz"); err != nil {
+		return nil, err
+	}
 	answers := map[string]*answer{}
 	for i := range scenarios {
 		sc := &scenarios[i]
-		a, err := fetch(ctx, hs.url(sc.path), sc.headers)
+		a, err := fetch(ctx, f.hs.url(sc.path), sc.headers)
 		switch {
 		case err != nil:
-			return err
+			return nil, err
 		case a.status != sc.status || (sc.gzip && a.encoding != "gzip") || (!sc.gzip && a.encoding != ""):
 			rep.pending = append(rep.pending, fmt.Sprintf("%s: httpstatus answered %d (Content-Encoding %q), want %d", sc.name, a.status, a.encoding, sc.status))
 			continue
 		}
 		answers[sc.name] = a
 	}
-	bareDir, sameDir := filepath.Join(r.dir, "bare"), filepath.Join(r.dir, "bare-same")
+	if f.off, err = r.startFastOff(ctx, rep, answers); err != nil {
+		return nil, err
+	}
+	bareDir, sameDir, www := filepath.Join(r.dir, "bare"), filepath.Join(r.dir, "bare-same"), filepath.Join(r.dir, "www")
 	if err := writeBare(bareDir, answers, false); err != nil {
-		return err
+		return nil, err
 	}
 	if err := writeBare(sameDir, answers, true); err != nil {
-		return err
+		return nil, err
 	}
-	www := filepath.Join(r.dir, "www")
 	if err := writeWWW(www, answers); err != nil {
-		return err
+		return nil, err
 	}
 	rep.docBytes = len(answers["doc page"].body())
 	rep.docGzipBytes = len(answers["doc page, gzip"].body())
-
-	bare, err := r.startServer(ctx, srvBare, r.bin["bare"], "-addr", "{addr}", "-dir", bareDir)
-	if err != nil {
-		return err
+	if f.bare, err = r.startServer(ctx, srvBare, nil, r.bin["bare"], "-addr", "{addr}", "-dir", bareDir); err != nil {
+		return nil, err
 	}
-	defer bare.proc.stop()
-	same, err := r.startServer(ctx, srvBareSame, r.bin["bare"], "-addr", "{addr}", "-dir", sameDir)
-	if err != nil {
-		return err
+	if f.same, err = r.startServer(ctx, srvBareSame, nil, r.bin["bare"], "-addr", "{addr}", "-dir", sameDir); err != nil {
+		return nil, err
 	}
-	defer same.proc.stop()
-	ngx, err := r.startNginx(ctx, www)
-	if err != nil {
-		return err
+	if f.ngx, err = r.startNginx(ctx, www); err != nil {
+		return nil, err
 	}
-	defer ngx.proc.stop()
-	hb, err := r.startServer(ctx, srvHTTPBin, r.bin["go-httpbin"], "-host", "127.0.0.1", "-port", "{port}")
-	if err != nil {
-		return err
+	if f.hb, err = r.startServer(ctx, srvHTTPBin, nil, r.bin["go-httpbin"], "-host", "127.0.0.1", "-port", "{port}"); err != nil {
+		return nil, err
 	}
-	defer hb.proc.stop()
-	for _, s := range []*server{bare, same, ngx, hb} {
+	for _, s := range []*server{f.bare, f.same, f.ngx, f.hb} {
 		if err := waitReady(ctx, s, "/"); err != nil {
-			return err
+			return nil, err
 		}
 	}
+	return answers, nil
+}
 
-	var targets []target
+// targets lists every scenario httpstatus answered on every server that
+// runs it, in the order of the rounds.
+func (f *fleet) targets(answers map[string]*answer) []target {
+	var out []target
 	for i := range scenarios {
 		sc := &scenarios[i]
 		if answers[sc.name] == nil {
 			continue
 		}
-		targets = append(targets, target{sc, hs, hs.url(sc.path)}, target{sc, bare, bare.url(sc.barePath)})
+		out = append(out, target{sc, f.hs, f.hs.url(sc.path)}, target{sc, f.bare, f.bare.url(sc.barePath)})
+		if sc.fastOff && f.off != nil {
+			out = append(out, target{sc, f.off, f.off.url(sc.path)})
+		}
 		if sc.same {
-			targets = append(targets, target{sc, same, same.url(sc.barePath)})
+			out = append(out, target{sc, f.same, f.same.url(sc.barePath)})
 		}
 		if sc.nginx {
-			targets = append(targets, target{sc, ngx, ngx.url(sc.barePath)})
+			out = append(out, target{sc, f.ngx, f.ngx.url(sc.barePath)})
 		}
 		if sc.httpbin {
-			targets = append(targets, target{sc, hb, hb.url(sc.path)})
+			out = append(out, target{sc, f.hb, f.hb.url(sc.path)})
 		}
 	}
-	// Every code page once with brotli and gzip, as browsers would over a
-	// day: the RSS measured after the rounds includes a full cache and
-	// whatever compressing on first use leaves behind.
+	return out
+}
+
+// warmUp asks httpstatus for every code page once with brotli and gzip,
+// as browsers would over a day, so that the RSS measured after the rounds
+// includes a full cache and whatever compressing on first use leaves
+// behind; then sends each target warmRequests requests.
+func (r *run) warmUp(ctx context.Context, hs *server, targets []target) error {
 	r.logf("asking httpstatus for every code page, brotli and gzip")
 	for code := 100; code <= 599; code++ {
 		for _, ae := range []string{"br", "gzip"} {
@@ -133,7 +191,13 @@ func (r *run) load(ctx context.Context, rep *report) error {
 			return fmt.Errorf("warm up %s on %s: %w", t.sc.name, t.srv.name, err)
 		}
 	}
-	r.fitRounds(len(targets))
+	return nil
+}
+
+// rounds loads every target once per round, interleaved, keeping the best
+// of each, with httpstatus's RSS after each round and its CPU time over
+// all of them.
+func (r *run) rounds(ctx context.Context, rep *report, hs *server, targets []target) error {
 	hsStart, err := measure(hs.proc.pid())
 	if err != nil {
 		return err
@@ -154,15 +218,10 @@ func (r *run) load(ctx context.Context, rep *report) error {
 		}
 		rep.rssRounds = append(rep.rssRounds, u.rssKB)
 	}
-	for _, s := range []*server{hs, bare, same, ngx, hb} {
-		u, err := measure(s.proc.pid())
-		if err != nil {
-			return err
-		}
-		rep.mem = append(rep.mem, memRow{server: s.name, rssKB: u.rssKB, hwmKB: u.hwmKB})
+	hsEnd, err := measure(hs.proc.pid())
+	if err != nil {
+		return err
 	}
-	hsEnd, _ := measure(hs.proc.pid())
-	rep.hsLoadTime = time.Duration(0)
 	for _, row := range rep.rows {
 		if row.server == srvHTTPStatus {
 			rep.hsLoadTime += row.loadTime
@@ -170,6 +229,42 @@ func (r *run) load(ctx context.Context, rep *report) error {
 	}
 	rep.hsCPU = hsEnd.cpu - hsStart.cpu
 	return nil
+}
+
+// startFastOff starts httpstatus with the fast path off, when the binary
+// has the switch, and checks that it answers the scenarios it runs with
+// the status and bytes the default server answered (a difference is
+// noted in the report). Without the switch it returns nil, and the
+// report says why those guardrails are not measured.
+func (r *run) startFastOff(ctx context.Context, rep *report, answers map[string]*answer) (*server, error) {
+	if !r.fastSwitch {
+		rep.pending = append(rep.pending, "fast path off: this httpstatus has no --"+fastPathFlag+" switch (serve -h)")
+		return nil, nil
+	}
+	off, err := r.startServer(ctx, srvFastOff, []string{fastPathEnv}, r.bin["httpstatus"], "serve", "--addr", "{addr}")
+	if err != nil {
+		return nil, err
+	}
+	if err := waitReady(ctx, off, "/healthz"); err != nil {
+		off.proc.stop()
+		return nil, err
+	}
+	for _, sc := range scenarios {
+		on := answers[sc.name]
+		if !sc.fastOff || on == nil {
+			continue
+		}
+		a, err := fetch(ctx, off.url(sc.path), sc.headers)
+		if err != nil {
+			off.proc.stop()
+			return nil, err
+		}
+		if a.status != on.status || !bytes.Equal(a.data, on.data) {
+			rep.notes = append(rep.notes, fmt.Sprintf("%s: with the fast path off httpstatus answered %d with %d bytes, with it on %d with %d bytes",
+				sc.name, a.status, len(a.data), on.status, len(on.data)))
+		}
+	}
+	return off, nil
 }
 
 // warmRequests is how many requests warm a target up: enough for a Go
@@ -205,7 +300,7 @@ func warm(ctx context.Context, url string, headers []string, n int) error {
 // first, down to two, then shorter runs, down to one second.
 func (r *run) fitRounds(targets int) {
 	// Start-up, command-line and export measurements after the rounds.
-	const after = 30 * time.Second
+	const after = 40 * time.Second
 	left := r.cfg.Timeout - time.Since(r.started) - after
 	need := func() time.Duration {
 		return time.Duration(targets*r.cfg.Rounds) * (r.cfg.Duration + 300*time.Millisecond)
@@ -246,9 +341,10 @@ func (r *run) loadOnce(ctx context.Context, t target) (result, error) {
 	return res, nil
 }
 
-// startServer starts a server pinned to the server core on a free port;
-// "{addr}" and "{port}" in args are replaced by its address and port.
-func (r *run) startServer(ctx context.Context, name, bin string, args ...string) (*server, error) {
+// startServer starts a server pinned to the server core on a free port,
+// with env added to its environment; "{addr}" and "{port}" in args are
+// replaced by its address and port.
+func (r *run) startServer(ctx context.Context, name string, env []string, bin string, args ...string) (*server, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
@@ -259,66 +355,37 @@ func (r *run) startServer(ctx context.Context, name, bin string, args ...string)
 		argv = append(argv, strings.ReplaceAll(a, "{port}", strconv.Itoa(port)))
 	}
 	logPath := filepath.Join(r.dir, strings.NewReplacer(" ", "-", "/", "-").Replace(name)+".log")
-	p, err := startProcess(name, r.cfg.ServerCPU, logPath, argv...)
+	p, err := startProcess(name, r.cfg.ServerCPU, logPath, env, argv...)
 	if err != nil {
 		return nil, err
 	}
 	return &server{name: name, port: port, proc: p}, nil
 }
 
-// startNginx starts nginx with one worker serving www, pinned to the
-// server core.
+// startNginx starts nginx serving www with deploy/nginx.conf's server
+// block (one worker, no access log), pinned to the server core.
 func (r *run) startNginx(ctx context.Context, www string) (*server, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
 	}
-	prefix := filepath.Join(r.dir, "nginx")
-	conf, err := writeNginxConf(prefix, www, port)
+	args, err := nginxArgs(filepath.Join(r.dir, "nginx"), www, port)
 	if err != nil {
 		return nil, err
 	}
-	p, err := startProcess(srvNginx, r.cfg.ServerCPU, filepath.Join(r.dir, "nginx.log"),
-		r.bin["nginx"], "-p", prefix, "-e", filepath.Join(prefix, "error.log"), "-c", conf)
+	p, err := startProcess(srvNginx, r.cfg.ServerCPU, filepath.Join(r.dir, "nginx.log"), nil, append([]string{r.bin["nginx"]}, args...)...)
 	if err != nil {
 		return nil, err
 	}
 	return &server{name: srvNginx, port: port, proc: p}, nil
 }
 
-// writeNginxConf writes a configuration for one worker serving www on
-// 127.0.0.1:port, with gzip_static, no access log and every temporary
-// path under prefix.
-func writeNginxConf(prefix, www string, port int) (string, error) {
-	if err := os.MkdirAll(prefix, 0o755); err != nil {
-		return "", err
-	}
-	conf := fmt.Sprintf(`daemon off;
-worker_processes 1;
-pid %[1]s/nginx.pid;
-error_log %[1]s/error.log warn;
-events { worker_connections 1024; }
-http {
-	access_log off;
-	client_body_temp_path %[1]s/client_body;
-	proxy_temp_path %[1]s/proxy;
-	fastcgi_temp_path %[1]s/fastcgi;
-	uwsgi_temp_path %[1]s/uwsgi;
-	scgi_temp_path %[1]s/scgi;
-	keepalive_requests 10000000;
-	sendfile on;
-	tcp_nopush on;
-	types { application/json json; }
-	default_type "text/html; charset=utf-8";
-	server {
-		listen 127.0.0.1:%[3]d;
-		root %[2]s;
-		location / { gzip_static on; }
-	}
-}
-`, prefix, www, port)
-	path := filepath.Join(prefix, fmt.Sprintf("nginx-%d.conf", port))
-	return path, os.WriteFile(path, []byte(conf), 0o644)
+// nginxArgs writes, under prefix, deploy/nginx.conf made to serve www on
+// 127.0.0.1:port, with keep-alive connections that last the whole run,
+// and returns nginx's arguments.
+func nginxArgs(prefix, www string, port int) ([]string, error) {
+	n := deploy.Nginx{Addr: "127.0.0.1:" + strconv.Itoa(port), Root: www, KeepaliveRequests: 10_000_000}
+	return n.Write(prefix)
 }
 
 // waitReady waits until the server answers anything on path.
@@ -456,7 +523,8 @@ func OtherHeaders(h http.Header) [][2]string {
 	return out
 }
 
-// writeWWW writes the files nginx serves: the doc page and its .gz.
+// writeWWW writes the files nginx serves, named as an export names them:
+// the doc page /503 as 503.html, and its .gz.
 func writeWWW(www string, answers map[string]*answer) error {
 	if err := os.MkdirAll(www, 0o755); err != nil {
 		return err
@@ -466,7 +534,7 @@ func writeWWW(www string, answers map[string]*answer) error {
 		if !sc.nginx || a == nil {
 			continue
 		}
-		name := filepath.Join(www, strings.TrimPrefix(sc.barePath, "/"))
+		name := filepath.Join(www, strings.TrimPrefix(sc.barePath, "/")+".html")
 		if sc.gzip {
 			name += ".gz"
 		}

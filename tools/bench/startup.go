@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -19,7 +20,6 @@ func (r *run) startup(ctx context.Context, rep *report) error {
 	r.logf("start-up: %d runs each", r.cfg.Starts)
 	bareDir := filepath.Join(r.dir, "bare")
 	www := filepath.Join(r.dir, "www")
-	prefix := filepath.Join(r.dir, "nginx")
 	starters := []struct {
 		name string
 		argv func(port int) ([]string, error)
@@ -31,8 +31,8 @@ func (r *run) startup(ctx context.Context, rep *report) error {
 			return []string{r.bin["bare"], "-addr", fmt.Sprintf("127.0.0.1:%d", port), "-dir", bareDir}, nil
 		}},
 		{srvNginx, func(port int) ([]string, error) {
-			conf, err := writeNginxConf(prefix, www, port)
-			return []string{r.bin["nginx"], "-p", prefix, "-e", filepath.Join(prefix, "error.log"), "-c", conf}, err
+			args, err := nginxArgs(filepath.Join(r.dir, "nginx-start", strconv.Itoa(port)), www, port)
+			return append([]string{r.bin["nginx"]}, args...), err
 		}},
 	}
 	times := map[string][]time.Duration{}
@@ -47,7 +47,7 @@ func (r *run) startup(ctx context.Context, rep *report) error {
 				return err
 			}
 			start := time.Now()
-			p, err := startProcess(s.name, "", filepath.Join(r.dir, "startup.log"), argv...)
+			p, err := startProcess(s.name, "", filepath.Join(r.dir, "startup.log"), nil, argv...)
 			if err != nil {
 				return err
 			}
@@ -67,18 +67,31 @@ func (r *run) startup(ctx context.Context, rep *report) error {
 	return nil
 }
 
+// The commands the command-line guardrails are stated for, by name in the
+// report.
+const (
+	cliHello   = "Go hello-world"
+	cli503     = "httpstatus 503"
+	cliList    = "httpstatus list"
+	cliSearch  = "httpstatus search timeout"
+	cliVersion = "httpstatus version"
+)
+
 // cli measures commands run to completion, interleaved: the Go
-// hello-world, "httpstatus 503", and "httpstatus version" (the floor of
-// any httpstatus command: loading the binary and its packages).
+// hello-world, "httpstatus 503", "list" and "search timeout", and
+// "httpstatus version" (the floor of any httpstatus command: loading the
+// binary and its packages).
 func (r *run) cli(ctx context.Context, rep *report) error {
 	r.logf("command line: %d runs each", r.cfg.CLIRuns)
 	cmds := []struct {
 		name string
 		argv []string
 	}{
-		{"Go hello-world", []string{r.bin["hello"]}},
-		{"httpstatus 503", []string{r.bin["httpstatus"], "503"}},
-		{"httpstatus version", []string{r.bin["httpstatus"], "version"}},
+		{cliHello, []string{r.bin["hello"]}},
+		{cli503, []string{r.bin["httpstatus"], "503"}},
+		{cliList, []string{r.bin["httpstatus"], "list"}},
+		{cliSearch, []string{r.bin["httpstatus"], "search", "timeout"}},
+		{cliVersion, []string{r.bin["httpstatus"], "version"}},
 	}
 	times := map[string][]time.Duration{}
 	for i := 0; i < r.cfg.CLIRuns; i++ {

@@ -15,7 +15,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/httpstatus/httpstatus/internal/bench"
+	"github.com/httpstatus/httpstatus/tools/bench"
 )
 
 func main() {
