@@ -7,9 +7,12 @@
 #                (scripts/vulncheck.sh: an offline-built vulnerability DB)
 #   make fuzz    every FuzzXxx for FUZZTIME each (run by integration)
 #   make build   the binary, static (CGO_ENABLED=0), in bin/httpstatus
-#   make bench   the load benchmark against a bare net/http server, nginx
-#                and go-httpbin, under 3 minutes (see BENCHMARKS.md); the
-#                report also goes to bin/bench-report.md. Not in make test.
+#   make content content/catalog.json from the content files: run it after
+#                editing content (a test fails while it is stale)
+#   make bench   the load benchmark (tools/bench) against a bare net/http
+#                server, nginx and go-httpbin, with every guardrail met or
+#                not, under 4 minutes (see BENCHMARKS.md); the report also
+#                goes to bin/bench-report.md. Not in make test.
 #
 # Integration tests carry the build tag "integration", so a plain
 # "go test ./..." stays fast and needs nothing but Go.
@@ -22,10 +25,15 @@ STATICCHECK_VERSION := v0.8.2
 GOVULNCHECK_VERSION := v1.9.0
 FUZZTIME ?= 5s
 
-.PHONY: test unit integration deps build check fmt fuzz bench
+.PHONY: test unit integration deps build content check fmt fuzz bench
 
 build:
 	CGO_ENABLED=0 $(GO) build -o bin/httpstatus ./cmd/httpstatus
+
+# The content decoded (YAML front matter and Markdown bodies) and validated,
+# as JSON the binary embeds: commands read it instead of decoding YAML.
+content:
+	$(GO) generate ./content
 
 test: unit integration
 
@@ -48,9 +56,10 @@ fuzz:
 	@GO="$(GO)" FUZZTIME="$(FUZZTIME)" ./scripts/fuzz.sh
 
 # Installs nginx and wrk when missing (as root), builds everything, pins
-# servers and wrk to separate cores, prints a Markdown table and the goals.
+# servers and wrk to separate cores, prints a Markdown table and the
+# guardrails.
 bench:
-	$(GO) run ./internal/bench/harness -o bin/bench-report.md
+	$(GO) run ./tools/bench/harness -o bin/bench-report.md
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

@@ -1,7 +1,13 @@
 // Package content embeds the guide's source files: one Markdown file with
 // front matter per status code (100.md ... 599.md) and one per class
 // (1xx.md ... 5xx.md). The catalog package parses and validates them.
+//
+// catalog.json is the same content decoded, which commands read at start
+// instead of decoding the YAML of every file; "make content" rewrites it
+// after a content file changes, and a test fails while it is stale.
 package content
+
+//go:generate go run ../tools/catalogjson -dir . -o catalog.json
 
 import (
 	"embed"
@@ -11,5 +17,12 @@ import (
 //go:embed *.md
 var files embed.FS
 
+//go:embed catalog.json
+var catalogJSON []byte
+
 // FS returns the embedded content files. The result is read-only.
 func FS() fs.FS { return files }
+
+// CatalogJSON returns the embedded content files decoded, as
+// catalog.LoadJSON reads them. The caller must not modify the result.
+func CatalogJSON() []byte { return catalogJSON }

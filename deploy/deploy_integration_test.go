@@ -136,3 +136,33 @@ func TestContainerBuildIntegration(t *testing.T) {
 	}
 	res.Body.Close()
 }
+
+// TestNginxConfigIntegration runs "nginx -t" on every configuration
+// derived from nginx.conf that the repository runs: as the export's parity
+// test runs it (with brotli off and on) and as the benchmark does.
+func TestNginxConfigIntegration(t *testing.T) {
+	nginx, err := exec.LookPath("nginx")
+	if err != nil {
+		nginx = "/usr/sbin/nginx"
+	}
+	if _, err := os.Stat(nginx); err != nil {
+		t.Fatalf("nginx is not installed (%v): run scripts/deps.sh", err)
+	}
+	if _, err := os.Stat(BrotliModule); err != nil {
+		t.Fatalf("the nginx brotli module is not installed (%v): run scripts/deps.sh", err)
+	}
+	root := t.TempDir()
+	for name, n := range map[string]Nginx{
+		"as shipped": {Addr: "127.0.0.1:18080", Root: root},
+		"brotli on":  {Addr: "127.0.0.1:18080", Root: root, Brotli: true},
+		"load run":   {Addr: "127.0.0.1:18080", Root: root, KeepaliveRequests: 10_000_000},
+	} {
+		args, err := n.Write(filepath.Join(t.TempDir(), "nginx"))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if out, err := exec.Command(nginx, append([]string{"-t"}, args...)...).CombinedOutput(); err != nil {
+			t.Errorf("%s: nginx -t: %v\n%s", name, err, out)
+		}
+	}
+}

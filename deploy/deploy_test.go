@@ -1,7 +1,3 @@
-// Package deploy holds no code: its tests check the deployment files in
-// this directory (the Containerfile and the Kubernetes manifests) against
-// each other and against the server they run. The schema and syntax checks
-// with pinned tools are in deploy_integration_test.go.
 package deploy
 
 import (

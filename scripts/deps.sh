@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Installs what the integration tests need when it is missing: Debian's
-# chromium (browser tests), nginx and its brotli_static module (export
-# parity test), wrk (load and benchmarks) and redis-server (the shared
-# sequence store's tests), and the pinned npm packages
+# Installs what the tests need when it is missing: python3 (the catalog's
+# check of the Python constants), Debian's chromium (browser tests), nginx
+# and its brotli_static module (export parity test), wrk (load and
+# benchmarks) and redis-server (the shared sequence store's tests), and the
+# pinned npm packages
 # (axe-core, html-validate; deploy/check's schema and syntax checkers).
 # As root it installs with apt; otherwise it stops and says what to install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
+command -v python3 >/dev/null 2>&1 || need+=(python3)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
 command -v wrk >/dev/null 2>&1 || need+=(wrk)

@@ -6,14 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"runtime/debug"
 	"strings"
 
 	"github.com/httpstatus/httpstatus/content"
 	"github.com/httpstatus/httpstatus/internal/catalog"
-	"github.com/httpstatus/httpstatus/internal/preload"
 	"github.com/httpstatus/httpstatus/internal/render"
 	"github.com/httpstatus/httpstatus/web"
 )
@@ -165,24 +163,18 @@ func parseFlags(fs *flag.FlagSet, args []string, e env) ([]string, error) {
 	}
 }
 
-// loadCatalog loads the embedded content, or the content in dir when dir is
-// set (for editing content with a live preview).
+// loadCatalog loads the embedded content, decoded at build time (make
+// content), or decodes the content files in dir when dir is set (for
+// editing content with a live preview).
 func loadCatalog(dir string) (*catalog.Catalog, error) {
-	var fsys fs.FS = content.FS()
-	if dir != "" {
-		fsys = os.DirFS(dir)
-	}
-	// The embedded content may be loading already (package preload).
 	var (
 		cat *catalog.Catalog
-		ok  bool
 		err error
 	)
 	if dir == "" {
-		cat, ok, err = preload.Catalog()
-	}
-	if !ok {
-		cat, err = catalog.Load(fsys)
+		cat, err = catalog.LoadJSON(content.CatalogJSON())
+	} else {
+		cat, err = catalog.Load(os.DirFS(dir))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load content: %w", err)

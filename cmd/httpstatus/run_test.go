@@ -4,15 +4,19 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/httpstatus/httpstatus/internal/render"
 	"github.com/httpstatus/httpstatus/internal/server"
 )
 
@@ -135,115 +139,205 @@ func TestListJSONIsValid(t *testing.T) {
 	}
 }
 
+// TestServeConfig checks each flag of serve against its environment
+// variables: the flag over the variable over the default, HTTPSTATUS_ADDR
+// over PORT, an empty variable as unset, and the errors, each naming what
+// was wrong.
 func TestServeConfig(t *testing.T) {
 	t.Parallel()
 	e := env{stdout: io.Discard, stderr: io.Discard}
-	tests := []struct {
-		args []string
-		env  map[string]string
-		want string
-	}{
-		{nil, nil, defaultAddr},
-		{nil, map[string]string{"PORT": "9000"}, ":9000"},
-		{nil, map[string]string{"HTTPSTATUS_ADDR": "127.0.0.1:7000", "PORT": "9000"}, "127.0.0.1:7000"},
-		{[]string{"--addr", "127.0.0.1:6000"}, map[string]string{"HTTPSTATUS_ADDR": "127.0.0.1:7000"}, "127.0.0.1:6000"},
+	defaults, err := parseServe(nil, env{getenv: func(string) string { return "" }})
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, tt := range tests {
-		e.getenv = func(k string) string { return tt.env[k] }
-		c, err := parseServe(tt.args, e)
-		if err != nil || c.addr != tt.want {
-			t.Errorf("parseServe(%v, %v) addr = %q, %v; want %q", tt.args, tt.env, c.addr, err, tt.want)
-		}
+	with := func(f func(*serveConfig)) serveConfig {
+		c := defaults
+		f(&c)
+		return c
 	}
-}
-
-// TestServeLiveLimits checks --max-sleep and --max-slow: flag over env
-// over default, and the bounds.
-func TestServeLiveLimits(t *testing.T) {
-	t.Parallel()
-	e := env{stdout: io.Discard, stderr: io.Discard}
 	tests := []struct {
-		args      []string
-		env       map[string]string
-		wantSleep time.Duration
-		wantSlow  int
-		wantErr   string
+		name    string
+		args    []string
+		env     map[string]string
+		want    serveConfig
+		wantErr string
 	}{
-		{nil, nil, server.DefaultMaxSleep, server.DefaultMaxSlow, ""},
-		{nil, map[string]string{"HTTPSTATUS_MAX_SLEEP": "30s", "HTTPSTATUS_MAX_SLOW": "9"}, 30 * time.Second, 9, ""},
-		{[]string{"--max-sleep", "2s", "--max-slow", "5"}, map[string]string{"HTTPSTATUS_MAX_SLEEP": "30s", "HTTPSTATUS_MAX_SLOW": "9"}, 2 * time.Second, 5, ""},
-		{[]string{"--max-sleep", "0s"}, nil, 0, 0, "--max-sleep"},
-		{[]string{"--max-sleep", "2m"}, nil, 0, 0, "--max-sleep"},
-		{[]string{"--max-slow", "0"}, nil, 0, 0, "--max-slow"},
-		{nil, map[string]string{"HTTPSTATUS_MAX_SLEEP": "ten"}, 0, 0, "HTTPSTATUS_MAX_SLEEP"},
-		{nil, map[string]string{"HTTPSTATUS_MAX_SLOW": "many"}, 0, 0, "HTTPSTATUS_MAX_SLOW"},
+		{"defaults", nil, nil, with(func(c *serveConfig) {
+			c.addr, c.logLevel, c.logFormat, c.metricsAddr, c.baseURL = defaultAddr, defaultLogLevel, defaultLogFormat, "", render.DefaultBaseURL
+			c.maxSleep, c.maxSlow, c.fastPath = server.DefaultMaxSleep, server.DefaultMaxSlow, true
+		}), ""},
+		{"PORT", nil, map[string]string{"PORT": "9000"}, with(func(c *serveConfig) { c.addr = ":9000" }), ""},
+		{"HTTPSTATUS_ADDR over PORT", nil, map[string]string{"HTTPSTATUS_ADDR": "127.0.0.1:7000", "PORT": "9000"}, with(func(c *serveConfig) { c.addr = "127.0.0.1:7000" }), ""},
+		{"empty HTTPSTATUS_ADDR", nil, map[string]string{"HTTPSTATUS_ADDR": "", "PORT": "9000"}, with(func(c *serveConfig) { c.addr = ":9000" }), ""},
+		{"--addr over both", []string{"--addr", "127.0.0.1:6000"}, map[string]string{"HTTPSTATUS_ADDR": "127.0.0.1:7000", "PORT": "9000"}, with(func(c *serveConfig) { c.addr = "127.0.0.1:6000" }), ""},
+		{"every variable", nil, map[string]string{
+			"HTTPSTATUS_LOG_LEVEL": "debug", "HTTPSTATUS_LOG_FORMAT": "json", "HTTPSTATUS_METRICS_ADDR": "127.0.0.1:9090",
+			"HTTPSTATUS_MAX_SLEEP": "30s", "HTTPSTATUS_MAX_SLOW": "9", "HTTPSTATUS_BASE_URL": "https://example.org", "HTTPSTATUS_FAST_PATH": "false",
+		}, with(func(c *serveConfig) {
+			c.logLevel, c.logFormat, c.metricsAddr, c.baseURL = "debug", "json", "127.0.0.1:9090", "https://example.org"
+			c.maxSleep, c.maxSlow, c.fastPath = 30*time.Second, 9, false
+		}), ""},
+		{"every flag over its variable", []string{
+			"--log-level", "warn", "--log-format", "text", "--metrics-addr", "127.0.0.1:9191", "--max-sleep", "2s", "--max-slow", "5",
+			"--base-url", "https://example.net", "--fast-path=true",
+		}, map[string]string{
+			"HTTPSTATUS_LOG_LEVEL": "debug", "HTTPSTATUS_LOG_FORMAT": "json", "HTTPSTATUS_METRICS_ADDR": "127.0.0.1:9090",
+			"HTTPSTATUS_MAX_SLEEP": "30s", "HTTPSTATUS_MAX_SLOW": "9", "HTTPSTATUS_BASE_URL": "https://example.org", "HTTPSTATUS_FAST_PATH": "false",
+		}, with(func(c *serveConfig) {
+			c.logLevel, c.logFormat, c.metricsAddr, c.baseURL = "warn", "text", "127.0.0.1:9191", "https://example.net"
+			c.maxSleep, c.maxSlow, c.fastPath = 2*time.Second, 5, true
+		}), ""},
+		{"--fast-path=false", []string{"--fast-path=false"}, nil, with(func(c *serveConfig) { c.fastPath = false }), ""},
+		{"HTTPSTATUS_FAST_PATH=0", nil, map[string]string{"HTTPSTATUS_FAST_PATH": "0"}, with(func(c *serveConfig) { c.fastPath = false }), ""},
+		{"bad addr", []string{"--addr", "nope"}, nil, serveConfig{}, `serve: --addr "nope": want HOST:PORT, such as 127.0.0.1:8080`},
+		{"bad metrics addr", nil, map[string]string{"HTTPSTATUS_METRICS_ADDR": "nope"}, serveConfig{}, `serve: --metrics-addr "nope": want HOST:PORT, such as 127.0.0.1:9090`},
+		{"sleep too short", []string{"--max-sleep", "0s"}, nil, serveConfig{}, "serve: --max-sleep 0s: want 1ms to 1m0s"},
+		{"sleep too long", nil, map[string]string{"HTTPSTATUS_MAX_SLEEP": "5h"}, serveConfig{}, "serve: --max-sleep 5h0m0s: want 1ms to 1m0s"},
+		{"too few slow", []string{"--max-slow", "0"}, nil, serveConfig{}, "serve: --max-slow 0: want 1 to 100000"},
+		{"sleep not a duration", nil, map[string]string{"HTTPSTATUS_MAX_SLEEP": "ten"}, serveConfig{}, `serve: HTTPSTATUS_MAX_SLEEP "ten": want a duration such as 10s`},
+		{"slow not a number", nil, map[string]string{"HTTPSTATUS_MAX_SLOW": "many"}, serveConfig{}, `serve: HTTPSTATUS_MAX_SLOW "many": want a number such as 256`},
+		{"fast path not a bool", nil, map[string]string{"HTTPSTATUS_FAST_PATH": "maybe"}, serveConfig{}, `serve: HTTPSTATUS_FAST_PATH "maybe": want true or false`},
+		{"bad variable under its flag", []string{"--max-slow", "7"}, map[string]string{"HTTPSTATUS_MAX_SLOW": "many"}, with(func(c *serveConfig) { c.maxSlow = 7 }), ""},
 	}
 	for _, tt := range tests {
 		e.getenv = func(k string) string { return tt.env[k] }
 		c, err := parseServe(tt.args, e)
 		if tt.wantErr != "" {
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Errorf("parseServe(%v, %v) = %v, want an error naming %s", tt.args, tt.env, err, tt.wantErr)
+			if err == nil || err.Error() != tt.wantErr {
+				t.Errorf("%s: parseServe(%v, %v) = %v, want %s", tt.name, tt.args, tt.env, err, tt.wantErr)
 			}
 			continue
 		}
-		if err != nil || c.maxSleep != tt.wantSleep || c.maxSlow != tt.wantSlow {
-			t.Errorf("parseServe(%v, %v) = max-sleep %v, max-slow %d, %v; want %v, %d", tt.args, tt.env, c.maxSleep, c.maxSlow, err, tt.wantSleep, tt.wantSlow)
+		if err != nil || c != tt.want {
+			t.Errorf("%s: parseServe(%v, %v) = %+v, %v; want %+v", tt.name, tt.args, tt.env, c, err, tt.want)
 		}
 	}
 }
 
-// TestServe starts the real server on a free loopback port, polls /healthz,
-// fetches a page and stops it by cancelling the context.
+// TestServeHelp checks that serve --help names every flag and the
+// variables that stand in for each.
+func TestServeHelp(t *testing.T) {
+	t.Parallel()
+	code, out, _ := runArgs(t, nil, "serve", "--help")
+	if code != 0 {
+		t.Fatalf("serve --help: exit %d", code)
+	}
+	for _, want := range []string{
+		"-addr string\n    \taddress to listen on, HOST:PORT (env HTTPSTATUS_ADDR; PORT=N listens on :N)",
+		"-log-level string\n    \tlog level: debug, info, warn, error (env HTTPSTATUS_LOG_LEVEL)",
+		"-log-format string\n    \tlog format: text or json (env HTTPSTATUS_LOG_FORMAT)",
+		"-metrics-addr string\n    \tserve /metrics on this HOST:PORT instead of on --addr (env HTTPSTATUS_METRICS_ADDR)",
+		"-max-sleep duration\n    \tcap on ?sleep=MS of /status, from 1ms to 1m0s (env HTTPSTATUS_MAX_SLEEP)",
+		"-max-slow int\n    \thow many /status requests may sleep at once; more get 503 with Retry-After (env HTTPSTATUS_MAX_SLOW)",
+		"-base-url string\n    \tpublic URL of the site, for sitemap.xml and robots.txt (env HTTPSTATUS_BASE_URL)",
+		"-fast-path\n    \tanswer plain HTTP/1.1 GET and HEAD requests with the fast path; --fast-path=false serves every request through net/http alone, with the same bytes (env HTTPSTATUS_FAST_PATH) (default true)",
+		"-content string\n    \tserve content files from this directory instead of the embedded ones\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("serve --help does not say %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestServe starts the real server on a free loopback port, with the
+// fast path and without, polls /healthz, fetches a page and stops it by
+// cancelling the context.
 func TestServe(t *testing.T) {
 	t.Parallel()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int)
-	var errb bytes.Buffer
-	go func() {
-		done <- run(ctx, []string{"httpstatus", "serve", "--addr", addr, "--log-format", "json"}, func(string) string { return "" }, nil, io.Discard, &errb)
-	}()
-	base := "http://" + addr
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		res, err := http.Get(base + "/healthz")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == 200 {
-				break
+	for _, mode := range []struct{ name, flag, logged string }{
+		{"fast path", "--fast-path=true", `"fastpath":true`},
+		{"net/http alone", "--fast-path=false", `"fastpath":false`},
+	} {
+		t.Run(mode.name, func(t *testing.T) {
+			t.Parallel()
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
 			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("server did not answer /healthz: %v", err)
-		}
-		time.Sleep(20 * time.Millisecond)
+			addr := ln.Addr().String()
+			ln.Close()
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan int)
+			var errb bytes.Buffer
+			go func() {
+				args := []string{"httpstatus", "serve", "--addr", addr, "--log-format", "json", mode.flag}
+				done <- run(ctx, args, func(string) string { return "" }, nil, io.Discard, &errb)
+			}()
+			base := "http://" + addr
+			deadline := time.Now().Add(10 * time.Second)
+			for {
+				res, err := http.Get(base + "/healthz")
+				if err == nil {
+					res.Body.Close()
+					if res.StatusCode == 200 {
+						break
+					}
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("server did not answer /healthz: %v", err)
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			res, err := http.Get(base + "/503.txt")
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != 200 || !strings.HasPrefix(string(body), "503 Service Unavailable") {
+				t.Errorf("GET /503.txt = %d %q", res.StatusCode, body[:min(len(body), 40)])
+			}
+			cancel()
+			select {
+			case code := <-done:
+				if code != 0 {
+					t.Errorf("serve exited %d after cancel: %s", code, errb.String())
+				}
+			case <-time.After(15 * time.Second):
+				t.Fatal("serve did not stop after cancel")
+			}
+			for _, want := range []string{`"msg":"listening"`, mode.logged, `"msg":"stopped"`} {
+				if !strings.Contains(errb.String(), want) {
+					t.Errorf("log has no %s: %s", want, errb.String())
+				}
+			}
+		})
 	}
-	res, err := http.Get(base + "/503.txt")
+}
+
+// TestListen checks what serves each address: the site through the fast
+// path unless --fast-path=false, /metrics through net/http alone.
+func TestListen(t *testing.T) {
+	t.Parallel()
+	e := env{getenv: func(string) string { return "" }, stdout: io.Discard, stderr: io.Discard}
+	rnd, err := loadRenderer("")
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	if res.StatusCode != 200 || !strings.HasPrefix(string(body), "503 Service Unavailable") {
-		t.Errorf("GET /503.txt = %d %q", res.StatusCode, body[:min(len(body), 40)])
-	}
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("serve exited %d after cancel: %s", code, errb.String())
+	log := slog.New(slog.DiscardHandler)
+	srv := server.New(rnd, server.Options{Logger: log, SeparateMetrics: true})
+	for _, tt := range []struct {
+		flag     string
+		wantSite string
+	}{
+		{"--fast-path=true", "*fastpath.Server"},
+		{"--fast-path=false", "*http.Server"},
+	} {
+		c, err := parseServe([]string{"--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0", tt.flag}, e)
+		if err != nil {
+			t.Fatal(err)
 		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("serve did not stop after cancel")
+		lns, err := listen(c, srv, log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, l := range lns {
+			got = append(got, fmt.Sprintf("%T", l.srv))
+			l.ln.Close()
+		}
+		if want := []string{tt.wantSite, "*http.Server"}; !slices.Equal(got, want) {
+			t.Errorf("serve %s: the site and /metrics served by %v, want %v", tt.flag, got, want)
+		}
 	}
-	if !strings.Contains(errb.String(), `"msg":"listening"`) {
-		t.Errorf("log has no listening line: %s", errb.String())
-	}
-
 }

@@ -9,13 +9,12 @@ import (
 	"net"
 	"net/http"
 	"runtime/debug"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/httpstatus/httpstatus/internal/catalog"
-	"github.com/httpstatus/httpstatus/internal/h1"
+	"github.com/httpstatus/httpstatus/internal/fastpath"
 	"github.com/httpstatus/httpstatus/internal/render"
 	"github.com/httpstatus/httpstatus/internal/server"
 	"github.com/httpstatus/httpstatus/web"
@@ -63,19 +62,91 @@ type serveConfig struct {
 	baseURL  string
 	maxSleep time.Duration // cap on ?sleep of /status
 	maxSlow  int           // /status requests sleeping at once
+	// fastPath serves the site's listener through package fastpath;
+	// false serves it through net/http alone.
+	fastPath bool
+}
+
+// envVar is an environment variable that stands in for a flag.
+type envVar struct {
+	flag, name string
+	// value turns the variable's value into the flag's, when they
+	// differ.
+	value func(string) string
+	// want says what a value that the flag refuses should be.
+	want string
+	// help describes the variable in --help, instead of "env NAME".
+	help string
+}
+
+// serveEnv lists serve's environment variables. Each is read only while
+// its flag is not on the command line; of two for one flag, the first
+// one set wins.
+var serveEnv = []envVar{
+	{flag: "addr", name: "HTTPSTATUS_ADDR"},
+	{flag: "addr", name: "PORT", value: func(p string) string { return ":" + p }, help: "PORT=N listens on :N"},
+	{flag: "log-level", name: "HTTPSTATUS_LOG_LEVEL"},
+	{flag: "log-format", name: "HTTPSTATUS_LOG_FORMAT"},
+	{flag: "metrics-addr", name: "HTTPSTATUS_METRICS_ADDR"},
+	{flag: "max-sleep", name: "HTTPSTATUS_MAX_SLEEP", want: "a duration such as 10s"},
+	{flag: "max-slow", name: "HTTPSTATUS_MAX_SLOW", want: "a number such as 256"},
+	{flag: "base-url", name: "HTTPSTATUS_BASE_URL"},
+	{flag: "fast-path", name: "HTTPSTATUS_FAST_PATH", want: "true or false"},
+}
+
+// describeEnv adds to the help of each flag of fs the variables of vars
+// that stand in for it.
+func describeEnv(fs *flag.FlagSet, vars []envVar) {
+	notes := map[string][]string{}
+	for _, v := range vars {
+		note := v.help
+		if note == "" {
+			note = "env " + v.name
+		}
+		notes[v.flag] = append(notes[v.flag], note)
+	}
+	fs.VisitAll(func(f *flag.Flag) {
+		if n := notes[f.Name]; len(n) > 0 {
+			f.Usage += " (" + strings.Join(n, "; ") + ")"
+		}
+	})
+}
+
+// applyEnv sets each flag of fs that is not on the command line from the
+// first variable of vars that is set for it.
+func applyEnv(fs *flag.FlagSet, vars []envVar, getenv func(string) string) error {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	for _, v := range vars {
+		val := getenv(v.name)
+		if val == "" || set[v.flag] {
+			continue
+		}
+		flagVal := val
+		if v.value != nil {
+			flagVal = v.value(val)
+		}
+		if err := fs.Set(v.flag, flagVal); err != nil {
+			return usagef("%s: %s %q: want %s", fs.Name(), v.name, val, v.want)
+		}
+		set[v.flag] = true
+	}
+	return nil
 }
 
 func parseServe(args []string, e env) (serveConfig, error) {
 	var c serveConfig
 	fs := newFlagSet("serve", "[flags]", e)
-	fs.StringVar(&c.addr, "addr", defaultAddr, "address to listen on, HOST:PORT (env HTTPSTATUS_ADDR; PORT=N listens on :N)")
-	fs.StringVar(&c.logLevel, "log-level", defaultLogLevel, "log level: debug, info, warn, error (env HTTPSTATUS_LOG_LEVEL)")
-	fs.StringVar(&c.logFormat, "log-format", defaultLogFormat, "log format: text or json (env HTTPSTATUS_LOG_FORMAT)")
+	fs.StringVar(&c.addr, "addr", defaultAddr, "address to listen on, HOST:PORT")
+	fs.StringVar(&c.logLevel, "log-level", defaultLogLevel, "log level: debug, info, warn, error")
+	fs.StringVar(&c.logFormat, "log-format", defaultLogFormat, "log format: text or json")
 	fs.StringVar(&c.content, "content", "", "serve content files from this directory instead of the embedded ones")
-	fs.StringVar(&c.metricsAddr, "metrics-addr", "", "serve /metrics on this HOST:PORT instead of on --addr (env HTTPSTATUS_METRICS_ADDR)")
-	fs.DurationVar(&c.maxSleep, "max-sleep", server.DefaultMaxSleep, "cap on ?sleep=MS of /status, from 1ms to "+maxSleepLimit.String()+" (env HTTPSTATUS_MAX_SLEEP)")
-	fs.IntVar(&c.maxSlow, "max-slow", server.DefaultMaxSlow, "how many /status requests may sleep at once; more get 503 with Retry-After (env HTTPSTATUS_MAX_SLOW)")
-	fs.StringVar(&c.baseURL, "base-url", render.DefaultBaseURL, "public URL of the site, for sitemap.xml and robots.txt (env HTTPSTATUS_BASE_URL)")
+	fs.StringVar(&c.metricsAddr, "metrics-addr", "", "serve /metrics on this HOST:PORT instead of on --addr")
+	fs.DurationVar(&c.maxSleep, "max-sleep", server.DefaultMaxSleep, "cap on ?sleep=MS of /status, from 1ms to "+maxSleepLimit.String())
+	fs.IntVar(&c.maxSlow, "max-slow", server.DefaultMaxSlow, "how many /status requests may sleep at once; more get 503 with Retry-After")
+	fs.StringVar(&c.baseURL, "base-url", render.DefaultBaseURL, "public URL of the site, for sitemap.xml and robots.txt")
+	fs.BoolVar(&c.fastPath, "fast-path", true, "answer plain HTTP/1.1 GET and HEAD requests with the fast path; --fast-path=false serves every request through net/http alone, with the same bytes")
+	describeEnv(fs, serveEnv)
 	rest, err := parseFlags(fs, args, e)
 	if err != nil {
 		return c, err
@@ -83,32 +154,8 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	if len(rest) > 0 {
 		return c, usagef("serve: unexpected argument %q", rest[0])
 	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	if !set["addr"] {
-		if v := e.getenv("HTTPSTATUS_ADDR"); v != "" {
-			c.addr = v
-		} else if p := e.getenv("PORT"); p != "" {
-			c.addr = ":" + p
-		}
-	}
-	if !set["log-level"] {
-		if v := e.getenv("HTTPSTATUS_LOG_LEVEL"); v != "" {
-			c.logLevel = v
-		}
-	}
-	if !set["log-format"] {
-		if v := e.getenv("HTTPSTATUS_LOG_FORMAT"); v != "" {
-			c.logFormat = v
-		}
-	}
-	if !set["metrics-addr"] {
-		c.metricsAddr = e.getenv("HTTPSTATUS_METRICS_ADDR")
-	}
-	if !set["base-url"] {
-		if v := e.getenv("HTTPSTATUS_BASE_URL"); v != "" {
-			c.baseURL = v
-		}
+	if err := applyEnv(fs, serveEnv, e.getenv); err != nil {
+		return c, err
 	}
 	if c.baseURL, err = parseBaseURL(c.baseURL); err != nil {
 		return c, usagef("serve: %v", err)
@@ -120,20 +167,6 @@ func parseServe(args []string, e env) (serveConfig, error) {
 		if _, _, err := net.SplitHostPort(c.metricsAddr); err != nil {
 			return c, usagef("serve: --metrics-addr %q: want HOST:PORT, such as 127.0.0.1:9090", c.metricsAddr)
 		}
-	}
-	if v := e.getenv("HTTPSTATUS_MAX_SLEEP"); v != "" && !set["max-sleep"] {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			return c, usagef("serve: HTTPSTATUS_MAX_SLEEP %q: want a duration such as 10s", v)
-		}
-		c.maxSleep = d
-	}
-	if v := e.getenv("HTTPSTATUS_MAX_SLOW"); v != "" && !set["max-slow"] {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return c, usagef("serve: HTTPSTATUS_MAX_SLOW %q: want a number such as 256", v)
-		}
-		c.maxSlow = n
 	}
 	if c.maxSleep < time.Millisecond || c.maxSleep > maxSleepLimit {
 		return c, usagef("serve: --max-sleep %v: want 1ms to %v", c.maxSleep, maxSleepLimit)
@@ -177,12 +210,18 @@ func newHTTPServer(h http.Handler, log *slog.Logger, maxSleep time.Duration) *ht
 	}
 }
 
-// httpServer is what serves a listener: an *http.Server, or an *h1.Server
-// in front of one.
+// httpServer is what serves a listener: an *http.Server, or a
+// *fastpath.Server in front of one.
 type httpServer interface {
 	Serve(net.Listener) error
 	Shutdown(context.Context) error
 	Close() error
+}
+
+// listener is an address being listened on, and what serves it.
+type listener struct {
+	ln  net.Listener
+	srv httpServer
 }
 
 func runServe(ctx context.Context, args []string, e env) error {
@@ -206,76 +245,92 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	opts := server.Options{Logger: log, Version: buildVersion(), SeparateMetrics: c.metricsAddr != "", BaseURL: c.baseURL, MaxSleep: c.maxSleep, MaxSlow: c.maxSlow}
-	srv := server.New(rnd, opts)
-	maxSleep := opts.MaxSleep
-	if maxSleep <= 0 {
-		maxSleep = server.DefaultMaxSleep
-	}
-	ln, err := net.Listen("tcp", c.addr)
+	srv := server.New(rnd, server.Options{Logger: log, Version: buildVersion(), SeparateMetrics: c.metricsAddr != "", BaseURL: c.baseURL, MaxSleep: c.maxSleep, MaxSlow: c.maxSlow})
+	lns, err := listen(c, srv, log)
 	if err != nil {
-		return fmt.Errorf("listen: %w", err)
+		return err
 	}
-	// The site's listener is served by h1, which answers plain GET and
-	// HEAD requests itself and hands every other connection to net/http.
-	servers := []httpServer{&h1.Server{HTTP: newHTTPServer(srv, log, maxSleep)}}
-	lns := []net.Listener{ln}
-	if c.metricsAddr != "" {
-		mln, err := net.Listen("tcp", c.metricsAddr)
-		if err != nil {
-			ln.Close()
-			return fmt.Errorf("listen: %w", err)
-		}
-		servers = append(servers, newHTTPServer(srv.Metrics(), log, maxSleep))
-		lns = append(lns, mln)
-		log.Info("metrics", "addr", "http://"+mln.Addr().String()+"/metrics")
-	}
-	log.Info("listening", "addr", "http://"+ln.Addr().String())
-	go func() {
-		// Warm after the first answer (often a health check, or a
-		// person's first page), or after warmDelay: it takes a core for a
-		// while, and the first request should not wait for it.
-		select {
-		case <-srv.Served():
-		case <-time.After(warmDelay):
-		case <-ctx.Done():
-			return
-		}
-		restoreGC()
-		start := time.Now()
-		if err := srv.Warm(); err != nil {
-			log.Error("warm page cache", "err", err)
-			return
-		}
-		log.Info("ready", "dur", time.Since(start).Round(time.Millisecond))
-	}()
-	errc := make(chan error, len(servers))
-	for i, hs := range servers {
-		go func() { errc <- hs.Serve(lns[i]) }()
+	go warm(ctx, srv, log, restoreGC)
+	errc := make(chan error, len(lns))
+	for _, l := range lns {
+		go func() { errc <- l.srv.Serve(l.ln) }()
 	}
 	select {
 	case err := <-errc:
-		for _, hs := range servers {
-			hs.Close()
+		for _, l := range lns {
+			l.srv.Close()
 		}
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	// Stop accepting, let in-flight requests finish (the longest may be
-	// sleeping), then stop the metrics listener, which stays up meanwhile.
-	grace := maxSleep + shutdownMargin
+	return shutdown(lns, errc, srv, log, c.maxSleep+shutdownMargin)
+}
+
+// listen listens on the site's address, and on the metrics address when
+// it is set, each with the server that will serve it. The site is served
+// through the fast path, unless it is off: it answers plain GET and HEAD
+// requests itself and hands every other connection to net/http.
+func listen(c serveConfig, srv *server.Server, log *slog.Logger) ([]listener, error) {
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen: %w", err)
+	}
+	hs := newHTTPServer(srv, log, c.maxSleep)
+	site := listener{ln, hs}
+	if c.fastPath {
+		site.srv = &fastpath.Server{HTTP: hs}
+	}
+	lns := []listener{site}
+	if c.metricsAddr != "" {
+		mln, err := net.Listen("tcp", c.metricsAddr)
+		if err != nil {
+			ln.Close()
+			return nil, fmt.Errorf("listen: %w", err)
+		}
+		lns = append(lns, listener{mln, newHTTPServer(srv.Metrics(), log, c.maxSleep)})
+		log.Info("metrics", "addr", "http://"+mln.Addr().String()+"/metrics")
+	}
+	log.Info("listening", "addr", "http://"+ln.Addr().String(), "fastpath", c.fastPath)
+	return lns, nil
+}
+
+// warm fills the page cache after the first answer (often a health
+// check, or a person's first page), or after warmDelay: it takes a core
+// for a while, and the first request should not wait for it. It restores
+// the garbage collector first.
+func warm(ctx context.Context, srv *server.Server, log *slog.Logger, restoreGC func()) {
+	select {
+	case <-srv.Served():
+	case <-time.After(warmDelay):
+	case <-ctx.Done():
+		return
+	}
+	restoreGC()
+	start := time.Now()
+	if err := srv.Warm(); err != nil {
+		log.Error("warm page cache", "err", err)
+		return
+	}
+	log.Info("ready", "dur", time.Since(start).Round(time.Millisecond))
+}
+
+// shutdown stops serving lns, whose Serve calls report to errc: /readyz
+// turns 503, the listeners close, and in-flight requests get grace to
+// finish (the longest may be sleeping). The metrics listener, last in
+// lns, stays up until the site's requests are done.
+func shutdown(lns []listener, errc <-chan error, srv *server.Server, log *slog.Logger, grace time.Duration) error {
 	log.Info("shutting down", "grace", grace)
 	srv.Drain()
-	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
 	var errs []error
-	for _, hs := range servers {
-		if err := hs.Shutdown(sctx); err != nil {
+	for _, l := range lns {
+		if err := l.srv.Shutdown(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("shutdown: %w", err))
-			hs.Close()
+			l.srv.Close()
 		}
 	}
-	for range servers {
+	for range lns {
 		if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 			errs = append(errs, fmt.Errorf("serve: %w", err))
 		}

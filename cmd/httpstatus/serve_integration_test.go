@@ -46,11 +46,30 @@ type serveProc struct {
 // ready.
 func startServe(t *testing.T, args ...string) *serveProc {
 	t.Helper()
+	return startServeBin(t, buildServe(t), args...)
+}
+
+// buildServe builds the binary into a temporary directory.
+func buildServe(t *testing.T) string {
+	t.Helper()
 	bin := filepath.Join(t.TempDir(), "httpstatus")
 	build := exec.Command("go", "build", "-o", bin, ".")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
+	return bin
+}
+
+// serveModes are the two ways "serve" answers HTTP/1.1: through the fast
+// path, and through net/http alone.
+var serveModes = []struct{ name, flag string }{
+	{"fast path", "--fast-path=true"},
+	{"net/http alone", "--fast-path=false"},
+}
+
+// startServeBin is startServe with a binary already built.
+func startServeBin(t *testing.T, bin string, args ...string) *serveProc {
+	t.Helper()
 	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--log-format", "json"}, args...)...)
 	cmd.Env = append(os.Environ(), "HTTPSTATUS_ADDR=", "PORT=")
 	stderr, err := cmd.StderrPipe()
@@ -147,10 +166,16 @@ func rssKiB(t *testing.T, pid int) int {
 	return n
 }
 
-// rawExchange sends raw bytes on a new connection and returns the status
-// of the first response, its head and whether the server still answered a
-// second, good request on a fresh connection.
-func rawStatus(t *testing.T, addr, raw string) (int, http.Header) {
+// rawAnswer is the first response to a raw request.
+type rawAnswer struct {
+	status int
+	header http.Header
+	body   string
+}
+
+// rawStatus sends raw bytes on a new connection and returns the first
+// response, with up to 4 KB of its body.
+func rawStatus(t *testing.T, addr, raw string) rawAnswer {
 	t.Helper()
 	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
 	if err != nil {
@@ -169,7 +194,7 @@ func rawStatus(t *testing.T, addr, raw string) (int, http.Header) {
 	if leak := regexp.MustCompile(`\.go:\d|goroutine \d|panic|/root/|/usr/`); leak.Match(body) {
 		t.Errorf("%q: body leaks internals: %q", firstRawLine(raw), body)
 	}
-	return res.StatusCode, res.Header
+	return rawAnswer{res.StatusCode, res.Header, string(body)}
 }
 
 func firstRawLine(raw string) string {
@@ -180,61 +205,136 @@ func firstRawLine(raw string) string {
 	return l
 }
 
-// TestBadInputIntegration sends requests no client should send, each on its
-// own connection, checks each gets the right 4xx, and that the server goes
-// on serving after every one.
+// Who answered a request: net/http's connection code, which refuses a
+// malformed request before any handler runs, with no security headers and
+// a body of the status and, at times, a reason ("400 Bad Request: missing
+// required Host header"); or the site (the guard middleware or a
+// handler), with its security headers and a one-line reason of its own.
+const (
+	byNetHTTP = "net/http"
+	bySite    = "the site"
+)
+
+// answeredBy tells from a response who answered it.
+func answeredBy(a rawAnswer) string {
+	if strings.Contains(a.header.Get("Content-Security-Policy"), "frame-ancestors 'none'") {
+		return bySite
+	}
+	return byNetHTTP
+}
+
+// TestBadInputIntegration sends requests no client should send, each on
+// its own connection, to a server with the fast path and to one without,
+// and checks that each gets the right status from the right layer with
+// its reason, the same in both modes (the fast path answers no malformed
+// request: it hands it to net/http), and that the server goes on serving
+// after every one. HTTP/1.0 without Host is served, as RFC 9112 §3.2
+// requires Host of HTTP/1.1 only.
 func TestBadInputIntegration(t *testing.T) {
-	p := startServe(t)
+	bin := buildServe(t)
+	var procs []*serveProc
+	for _, m := range serveModes {
+		procs = append(procs, startServeBin(t, bin, m.flag))
+	}
 	h := "Host: x\r\n"
 	tests := []struct {
-		name string
-		raw  string
-		want int
-		// ours: answered by our handler (with security headers), not by
-		// net/http's connection code, which answers malformed requests
-		// before any handler runs.
-		ours bool
+		name   string
+		raw    string
+		want   int
+		by     string
+		reason string // what the body says
 	}{
-		{"long URL", "GET /search?q=" + strings.Repeat("a", 10<<10) + " HTTP/1.1\r\n" + h + "\r\n", 414, true},
-		{"huge URL", "GET /" + strings.Repeat("a", 100<<10) + " HTTP/1.1\r\n" + h + "\r\n", 431, false},
-		{"long header", "GET / HTTP/1.1\r\n" + h + "X-Big: " + strings.Repeat("b", 30<<10) + "\r\n\r\n", 431, false},
-		{"many headers", "GET / HTTP/1.1\r\n" + h + strings.Repeat("X-A: b\r\n", 5000) + "\r\n", 431, false},
-		{"bad escape in path", "GET /%zz HTTP/1.1\r\n" + h + "\r\n", 400, false},
-		{"bad escape in query", "GET /search?q=%zz HTTP/1.1\r\n" + h + "\r\n", 400, true},
-		{"dot dot", "GET /../../etc/passwd HTTP/1.1\r\n" + h + "\r\n", 400, true},
-		{"encoded dot dot", "GET /%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\n" + h + "\r\n", 400, true},
-		{"encoded slash", "GET /static/..%2f..%2fetc%2fpasswd HTTP/1.1\r\n" + h + "\r\n", 400, true},
-		{"encoded NUL", "GET /503%00 HTTP/1.1\r\n" + h + "\r\n", 400, true},
-		{"raw NUL in target", "GET /503\x00 HTTP/1.1\r\n" + h + "\r\n", 400, false},
-		{"NUL in header", "GET / HTTP/1.1\r\n" + h + "Accept: text/\x00html\r\n\r\n", 400, false},
-		{"huge sleep", "GET /status/200?sleep=999999999999 HTTP/1.1\r\n" + h + "\r\n", 400, true},
-		{"invalid Accept", "GET /503 HTTP/1.1\r\n" + h + "Accept: application/x-nothing;q=2, ;;;\r\n\r\n", 406, true},
-		{"TRACE", "TRACE / HTTP/1.1\r\n" + h + "\r\n", 405, true},
-		{"TRACE live", "TRACE /status/200 HTTP/1.1\r\n" + h + "\r\n", 405, true},
-		{"CONNECT", "CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\n\r\n", 405, true},
-		{"HTTP/1.1 without Host", "GET /503 HTTP/1.1\r\n\r\n", 400, false},
-		{"two Hosts", "GET /503 HTTP/1.1\r\n" + h + h + "\r\n", 400, false},
-		{"garbage", "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 400, false},
-		{"bad version", "GET / HTTP/9.9\r\n" + h + "\r\n", 505, false},
-		{"two lengths", "POST /status/200 HTTP/1.1\r\n" + h + "Content-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", 400, false},
-		{"unknown coding", "POST /status/200 HTTP/1.1\r\n" + h + "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 501, false},
-		{"huge body", "POST /status/200 HTTP/1.1\r\n" + h + "Content-Length: 10000000000\r\n\r\n", 413, true},
-		// RFC 9112 §3.2 requires Host of HTTP/1.1 only; the server asks
-		// it of HTTP/1.0 too.
-		{"HTTP/1.0 without Host", "GET /503.json HTTP/1.0\r\n\r\n", 400, true},
+		{"long URL", "GET /search?q=" + strings.Repeat("a", 10<<10) + " HTTP/1.1\r\n" + h + "\r\n", 414, bySite, "The request target is longer than 8192 bytes."},
+		{"huge URL", "GET /" + strings.Repeat("a", 100<<10) + " HTTP/1.1\r\n" + h + "\r\n", 431, byNetHTTP, "431 Request Header Fields Too Large"},
+		{"long header", "GET / HTTP/1.1\r\n" + h + "X-Big: " + strings.Repeat("b", 30<<10) + "\r\n\r\n", 431, byNetHTTP, "431 Request Header Fields Too Large"},
+		{"many headers", "GET / HTTP/1.1\r\n" + h + strings.Repeat("X-A: b\r\n", 5000) + "\r\n", 431, byNetHTTP, "431 Request Header Fields Too Large"},
+		{"bad escape in path", "GET /%zz HTTP/1.1\r\n" + h + "\r\n", 400, byNetHTTP, "400 Bad Request"},
+		{"bad escape in query", "GET /search?q=%zz HTTP/1.1\r\n" + h + "\r\n", 400, bySite, "The query string has a bad percent-encoding."},
+		{"dot dot", "GET /../../etc/passwd HTTP/1.1\r\n" + h + "\r\n", 400, bySite, "The path holds a dot segment"},
+		{"encoded dot dot", "GET /%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\n" + h + "\r\n", 400, bySite, "The path holds a dot segment"},
+		{"encoded traversal", "GET /static/..%2f..%2fetc%2fpasswd HTTP/1.1\r\n" + h + "\r\n", 400, bySite, "The path holds a dot segment"},
+		{"encoded slash", "GET /static/a%2fb HTTP/1.1\r\n" + h + "\r\n", 400, bySite, "The path holds an encoded slash or backslash."},
+		{"encoded NUL", "GET /503%00 HTTP/1.1\r\n" + h + "\r\n", 400, bySite, "The path holds a control character."},
+		{"raw NUL in target", "GET /503\x00 HTTP/1.1\r\n" + h + "\r\n", 400, byNetHTTP, "400 Bad Request"},
+		{"NUL in header", "GET / HTTP/1.1\r\n" + h + "Accept: text/\x00html\r\n\r\n", 400, byNetHTTP, "400 Bad Request"},
+		{"huge sleep", "GET /status/200?sleep=999999999999 HTTP/1.1\r\n" + h + "\r\n", 400, bySite, "over the cap"},
+		{"invalid Accept", "GET /503 HTTP/1.1\r\n" + h + "Accept: application/x-nothing;q=2, ;;;\r\n\r\n", 406, bySite, "This page is available as"},
+		{"TRACE", "TRACE / HTTP/1.1\r\n" + h + "\r\n", 405, bySite, "Method TRACE is not allowed."},
+		{"TRACE live", "TRACE /status/200 HTTP/1.1\r\n" + h + "\r\n", 405, bySite, "Method TRACE is not allowed."},
+		{"CONNECT", "CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\n\r\n", 405, bySite, "Method CONNECT is not allowed."},
+		// The fast path reads this head to its end, then hands it over.
+		{"HTTP/1.1 without Host", "GET /503 HTTP/1.1\r\n\r\n", 400, byNetHTTP, "missing required Host header"},
+		{"HTTP/1.1 Host with a slash", "GET /503 HTTP/1.1\r\nHost: a/b\r\n\r\n", 400, byNetHTTP, "malformed Host header"},
+		{"two Hosts", "GET /503 HTTP/1.1\r\n" + h + h + "\r\n", 400, byNetHTTP, "400 Bad Request"},
+		{"garbage", "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 400, byNetHTTP, "400 Bad Request"},
+		{"bad version", "GET / HTTP/9.9\r\n" + h + "\r\n", 505, byNetHTTP, "unsupported protocol version"},
+		{"two lengths", "POST /status/200 HTTP/1.1\r\n" + h + "Content-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", 400, byNetHTTP, "400 Bad Request"},
+		{"unknown coding", "POST /status/200 HTTP/1.1\r\n" + h + "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 501, byNetHTTP, "Unsupported transfer encoding"},
+		{"huge body", "POST /status/200 HTTP/1.1\r\n" + h + "Content-Length: 10000000000\r\n\r\n", 413, bySite, "The request body is larger than 65536 bytes."},
+		// Served: RFC 9112 §3.2 requires Host of HTTP/1.1 only (and lets
+		// it be empty); load balancers' health checks send HTTP/1.0
+		// without one (HAProxy's option httpchk: OPTIONS / HTTP/1.0).
+		{"HTTP/1.0 without Host", "GET /503.json HTTP/1.0\r\n\r\n", 200, bySite, `"code": 503`},
+		{"HTTP/1.0 health check without Host", "GET /healthz HTTP/1.0\r\n\r\n", 200, bySite, "ok"},
+		{"HTTP/1.0 OPTIONS without Host", "OPTIONS / HTTP/1.0\r\n\r\n", 204, bySite, ""},
+		{"HTTP/1.0 live without Host", "GET /status/503 HTTP/1.0\r\n\r\n", 503, bySite, "Service Unavailable"},
+		{"HTTP/1.1 empty Host", "GET /healthz HTTP/1.1\r\nHost:\r\n\r\n", 200, bySite, "ok"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, hdr := rawStatus(t, p.addr, tt.raw)
-			if got != tt.want {
-				t.Errorf("%q: status %d, want %d", firstRawLine(tt.raw), got, tt.want)
+			var answers []rawAnswer
+			for i, m := range serveModes {
+				p := procs[i]
+				a := rawStatus(t, p.addr, tt.raw)
+				answers = append(answers, a)
+				if a.status != tt.want || answeredBy(a) != tt.by || !strings.Contains(a.body, tt.reason) {
+					t.Errorf("%s: %q: %d from %s, %q; want %d from %s, saying %q",
+						m.name, firstRawLine(tt.raw), a.status, answeredBy(a), a.body, tt.want, tt.by, tt.reason)
+				}
+				// Still serving.
+				if a := rawStatus(t, p.addr, "GET /503.json HTTP/1.1\r\n"+h+"Connection: close\r\n\r\n"); a.status != 200 {
+					t.Fatalf("%s: after %q: GET /503.json: status %d", m.name, firstRawLine(tt.raw), a.status)
+				}
 			}
-			if tt.ours && !strings.Contains(hdr.Get("Content-Security-Policy"), "frame-ancestors 'none'") {
-				t.Errorf("%q: no security headers: %v", firstRawLine(tt.raw), hdr)
+			if a, b := answers[0], answers[1]; a.status != b.status || a.body != b.body {
+				t.Errorf("%q: %d %q with the fast path, %d %q without", firstRawLine(tt.raw), a.status, a.body, b.status, b.body)
 			}
-			// Still serving.
-			if got, _ := rawStatus(t, p.addr, "GET /503.json HTTP/1.1\r\n"+h+"Connection: close\r\n\r\n"); got != 200 {
-				t.Fatalf("after %q: GET /503.json: status %d", firstRawLine(tt.raw), got)
+		})
+	}
+}
+
+// TestSlowHeadHandOffIntegration sends a head a byte every half second,
+// for 4 s, then a bare LF, which the fast path does not read and hands to
+// net/http, then nothing more. The connection must close at the 5 s
+// header timeout counted from the start of the head, in either mode: the
+// hand-off must not grant net/http's ReadHeaderTimeout afresh (9 s).
+func TestSlowHeadHandOffIntegration(t *testing.T) {
+	bin := buildServe(t)
+	for _, m := range serveModes {
+		t.Run(m.name, func(t *testing.T) {
+			t.Parallel()
+			p := startServeBin(t, bin, m.flag)
+			c, err := net.Dial("tcp", p.addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			start := time.Now()
+			c.SetDeadline(start.Add(15 * time.Second))
+			io.WriteString(c, "GET /healthz HTTP/1.1\r\nHost: a\r\nX: v")
+			for at := 500 * time.Millisecond; at < 4*time.Second; at += 500 * time.Millisecond {
+				time.Sleep(time.Until(start.Add(at)))
+				io.WriteString(c, "v")
+			}
+			time.Sleep(time.Until(start.Add(4 * time.Second)))
+			io.WriteString(c, "\n")
+			b, err := io.ReadAll(c)
+			took := time.Since(start)
+			if len(b) > 0 || err != nil && !errors.Is(err, syscall.ECONNRESET) {
+				t.Errorf("got %q, %v; want the connection closed without an answer", b, err)
+			}
+			if took < readHeaderTimeout-200*time.Millisecond || took > readHeaderTimeout+time.Second {
+				t.Errorf("closed %v after the head began, want at the header timeout, %v", took.Round(time.Millisecond), readHeaderTimeout)
 			}
 		})
 	}

@@ -72,33 +72,33 @@ type Constants struct {
 
 // Entry is one meaning of a status code: a registered one, or a vendor's.
 type Entry struct {
-	Code      int       `yaml:"code"`
-	Name      string    `yaml:"name"`
-	Aliases   []string  `yaml:"aliases"`
-	Status    Status    `yaml:"status"`
-	Vendor    string    `yaml:"vendor"`
-	Summary   string    `yaml:"summary"`
-	Spec      Link      `yaml:"spec"`
-	Sources   []Link    `yaml:"sources"`
-	Headers   []Header  `yaml:"headers"`
-	Cacheable bool      `yaml:"cacheable"`
-	Retry     string    `yaml:"retry"`
-	Constants Constants `yaml:"constants"`
-	Related   []int     `yaml:"related"`
-	Keywords  []string  `yaml:"keywords"`
-	Example   string    `yaml:"example"`
+	Code      int       `yaml:"code" json:"code"`
+	Name      string    `yaml:"name" json:"name"`
+	Aliases   []string  `yaml:"aliases" json:"aliases,omitempty"`
+	Status    Status    `yaml:"status" json:"status"`
+	Vendor    string    `yaml:"vendor" json:"vendor,omitempty"`
+	Summary   string    `yaml:"summary" json:"summary"`
+	Spec      Link      `yaml:"spec" json:"spec"`
+	Sources   []Link    `yaml:"sources" json:"sources,omitempty"`
+	Headers   []Header  `yaml:"headers" json:"headers,omitempty"`
+	Cacheable bool      `yaml:"cacheable" json:"cacheable"`
+	Retry     string    `yaml:"retry" json:"retry,omitempty"`
+	Constants Constants `yaml:"constants" json:"constants"`
+	Related   []int     `yaml:"related" json:"related,omitempty"`
+	Keywords  []string  `yaml:"keywords" json:"keywords,omitempty"`
+	Example   string    `yaml:"example" json:"example,omitempty"`
 
 	// Body is the Markdown prose that follows the front matter.
-	Body string `yaml:"-"`
+	Body string `yaml:"-" json:"body"`
 	// File is the content file the entry came from.
-	File string `yaml:"-"`
+	File string `yaml:"-" json:"file"`
 }
 
 // Code is a status code number with its meanings, the registered or seed
 // meaning first.
 type Code struct {
-	Code    int
-	Entries []Entry
+	Code    int     `json:"code"`
+	Entries []Entry `json:"entries"`
 }
 
 // Primary returns the first meaning of the code.
@@ -112,16 +112,16 @@ func ClassOf(code int) string { return strconv.Itoa(code/100) + "xx" }
 
 // Class is one of the five classes of status codes.
 type Class struct {
-	Name    string   `yaml:"class"`   // "5xx"
-	Title   string   `yaml:"title"`   // "Server error"
-	Lead    string   `yaml:"lead"`    // one-line meaning
-	Means   string   `yaml:"means"`   // "What 5xx means"
-	Appears []string `yaml:"appears"` // "Where 5xx responses appear"
-	Notes   []string `yaml:"notes"`   // "Implementation notes"
+	Name    string   `yaml:"class" json:"class"`     // "5xx"
+	Title   string   `yaml:"title" json:"title"`     // "Server error"
+	Lead    string   `yaml:"lead" json:"lead"`       // one-line meaning
+	Means   string   `yaml:"means" json:"means"`     // "What 5xx means"
+	Appears []string `yaml:"appears" json:"appears"` // "Where 5xx responses appear"
+	Notes   []string `yaml:"notes" json:"notes"`     // "Implementation notes"
 
 	// Body is optional Markdown prose after the front matter.
-	Body string `yaml:"-"`
-	File string `yaml:"-"`
+	Body string `yaml:"-" json:"body,omitempty"`
+	File string `yaml:"-" json:"file"`
 }
 
 // Catalog holds every code and class. It is read-only after Load and safe
@@ -218,10 +218,9 @@ type parsedFile struct {
 	err   error
 }
 
-// parseFiles reads and parses the named files on every core: parsing the
-// YAML front matter is most of the time a command takes to start. The
-// results are in the order of names, so errors come out the same way on
-// every run.
+// parseFiles reads and parses the named files on every core: decoding the
+// YAML front matter is most of the time Load takes. The results are in the
+// order of names, so errors come out the same way on every run.
 func parseFiles(fsys fs.FS, names []string) []parsedFile {
 	out := make([]parsedFile, len(names))
 	var next atomic.Int64
@@ -278,7 +277,8 @@ func readText(fsys fs.FS, name string, buf []byte) (string, error) {
 
 // Load parses and validates every content file in fsys: files named
 // NNN.md hold a code, files named Nxx.md a class. It reports every problem
-// at once, each prefixed with its file name.
+// at once, each prefixed with its file name: the files that do not parse,
+// or else every rule broken.
 func Load(fsys fs.FS) (*Catalog, error) {
 	names, err := fs.Glob(fsys, "*.md")
 	if err != nil {
@@ -294,7 +294,11 @@ func Load(fsys fs.FS) (*Catalog, error) {
 		}
 		c.add(f)
 	}
-	errs = append(errs, c.validate()...)
+	// A file that does not parse is not in the catalog: the rules across
+	// files would report every link to it, so they wait for the fix.
+	if len(errs) == 0 {
+		errs = c.validate()
+	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}

@@ -1,7 +1,10 @@
 package catalog
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -84,11 +87,18 @@ func TestValidation(t *testing.T) {
 		front string
 		want  string
 	}{
-		{"unknown field", "503.md", "", good503 + "\nnmae: x", "503.md: meaning 1 (line 1): line 9: field nmae not found"},
+		{"unknown field", "503.md", "", good503 + "\nnmae: x", "503.md: line 10: field nmae not found"},
+		{"wrong type", "503.md", "", good503 + "\nrelated: [five]", "503.md: line 10: cannot unmarshal !!str `five` into int"},
+		{"yaml syntax", "503.md", "", good503 + "\nrelated: [500", "503.md: line 10: did not find expected ',' or ']'"},
+		{"yaml mistake in a second meaning", "503.md", "---\n" + good503 + "\n---\n" + goodBody + "---\ncode: 503\nname: [\n---\n" + goodBody, "", "503.md: line 24: did not find expected node content"},
+		{"empty front matter", "503.md", "---\n---\n" + goodBody, "", "503.md: line 1: front matter is empty"},
+		{"text after the yaml document", "503.md", "", good503 + "\n...\nname: hidden", "503.md: line 11: did not find expected <document start>"},
+		{"bad indentation", "503.md", "", good503 + "\nsources:\n  - title: T\n   url: \"https://a.example/\"\nretry: x", "503.md: line 12: did not find expected '-' indicator"},
+		{"unclosed quote", "503.md", "", good503 + "\nretry: \"Later.\nrelated: [500]", "503.md: line 10: found unexpected end of stream"},
+		{"class yaml mistake", "5xx.md", "---\nclass: 5xx\ntitle: T\nlead: L\nmeans: M\nappears: a: b\nnotes: [n]\n---\n", "", "5xx.md: line 6: mapping values are not allowed in this context"},
 		{"code differs from file", "504.md", "", good503, "504.md: code: 503 does not match the file name"},
 		{"bad file name", "0503.md", "", good503, "0503.md: file: name must be the code"},
 		{"out of range", "099.md", "", strings.Replace(strings.ReplaceAll(good503, "503", "099"), "code: 099", "code: 99", 1), "code: 99 is out of range"},
-		{"number with a leading zero", "099.md", "", strings.ReplaceAll(good503, "503", "099"), `099.md: meaning 1 (line 1): line 1: want a number, not "099"`},
 		{"registered over 599", "600.md", "", strings.ReplaceAll(good503, "code: 503", "code: 600"), "600.md: code: 600 is out of range"},
 		{"name required", "503.md", "", strings.Replace(good503, "name: Service Unavailable", "name: ''", 1), "503.md: name: required"},
 		{"summary required", "503.md", "", strings.Replace(good503, "summary: Not now.", "summary: ''", 1), "503.md: summary: required"},
@@ -107,7 +117,8 @@ func TestValidation(t *testing.T) {
 		{"missing section", "503.md", "---\n" + good503 + "\n---\n## In practice\n\nx\n", "", `503.md: body: missing section "## When to use it"`},
 		{"no front matter", "503.md", "hello\n", "", `503.md: line 1: want "---"`},
 		{"unclosed front matter", "503.md", "---\ncode: 503\n", "", "503.md: line 1: front matter is not closed"},
-		{"registered second", "503.md", "---\n" + strings.Replace(good503, "status: standard", "status: unofficial\nvendor: x", 1) + "\n---\n" + goodBody + "---\n" + good503 + "\n---\n" + goodBody, "", "503.md: meaning 2: status: the registered meaning must come first"},
+		{"registered second", "503.md", "---\n" + strings.Replace(good503, "status: standard", "status: unofficial\nvendor: x", 1) + "\n---\n" + goodBody + "---\n" + good503 + "\n---\n" + goodBody, "", "503.md: meaning 2: status: only the first meaning may be registered"},
+		{"two registered meanings", "503.md", "---\n" + good503 + "\n---\n" + goodBody + "---\n" + strings.Replace(good503, "name: Service Unavailable", "name: Busy", 1) + "\n---\n" + goodBody, "", "503.md: meaning 2: status: only the first meaning may be registered"},
 		{"spec required", "503.md", "", strings.Replace(good503, `spec: {title: RFC 9110 §15.6.4, url: "https://www.rfc-editor.org/rfc/rfc9110.html#section-15.6.4"}`, "", 1), "503.md: spec: required"},
 		{"unofficial spec required", "599.md", "", "code: 599\nname: N\nstatus: unofficial\nvendor: V\nsummary: S.", "599.md: spec: required"},
 		{"retry required", "503.md", "", strings.Replace(good503, "retry: Later.", "", 1), "503.md: retry: required for a registered meaning"},
@@ -175,6 +186,21 @@ func TestMissingClass(t *testing.T) {
 	}
 }
 
+// TestCodeInTwoFiles checks the rule that a code has one file: 504.md
+// that says it is 503 is reported as a second definition of 503, beside
+// its name not matching its code.
+func TestCodeInTwoFiles(t *testing.T) {
+	fs := classFiles()
+	fs["503.md"] = codeFile(good503)
+	fs["504.md"] = codeFile(good503)
+	_, err := Load(fs)
+	for _, want := range []string{"504.md: code: 503 is also defined in 503.md", "504.md: code: 503 does not match the file name"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Load() error = %v\nwant it to contain %q", err, want)
+		}
+	}
+}
+
 func TestParseCode(t *testing.T) {
 	tests := []struct {
 		in   string
@@ -226,4 +252,71 @@ func FuzzParseFrontMatter(f *testing.F) {
 		}
 		_, _ = parseClass("5xx.md", string(data))
 	})
+}
+
+// TestLoadJSON checks that LoadJSON reads what WriteJSON wrote and refuses
+// a catalog JSON that is malformed or breaks a rule, as Load would.
+func TestLoadJSON(t *testing.T) {
+	t.Parallel()
+	fs := classFiles()
+	fs["599.md"] = codeFile("code: 599\nname: N\nstatus: unofficial\nvendor: V\nsummary: S.\nspec: {title: T, url: \"https://a.example/\"}")
+	cat, err := Load(fs)
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	var buf bytes.Buffer
+	if err := cat.WriteJSON(&buf); err != nil {
+		t.Fatalf("WriteJSON: %v", err)
+	}
+	good := buf.String()
+	back, err := LoadJSON([]byte(good))
+	if err != nil {
+		t.Fatalf("LoadJSON: %v", err)
+	}
+	if !reflect.DeepEqual(back.Codes(), cat.Codes()) || !reflect.DeepEqual(back.Classes(), cat.Classes()) {
+		t.Errorf("LoadJSON(WriteJSON(c)) = %+v, want %+v", back.Codes(), cat.Codes())
+	}
+	tests := []struct {
+		name, data, want string
+	}{
+		{"not JSON", "---\n", "catalog JSON: invalid character"},
+		{"wrong type", strings.Replace(good, `"code": 599`, `"code": "599"`, 1), "catalog JSON: json: cannot unmarshal string"},
+		{"a code twice", strings.Replace(good, `"codes": [`, `"codes": [`+codeJSON(t, cat, 599)+",", 1), "599.md: code: 599 is also defined in 599.md"},
+		{"no meanings", `{"codes": [{"code": 599, "entries": []}], "classes": []}`, "catalog JSON: codes[0]: no meanings"},
+		{"a rule broken", strings.Replace(good, `"vendor": "V",`, "", 1), "599.md: vendor: required for an unofficial meaning"},
+		{"a class missing", strings.Replace(good, `"class": "3xx"`, `"class": "6xx"`, 1), "3xx.md: file: missing"},
+	}
+	for _, tt := range tests {
+		if _, err := LoadJSON([]byte(tt.data)); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: LoadJSON error = %v, want it to contain %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+// codeJSON is the JSON of one code of cat, as WriteJSON writes it.
+func codeJSON(t *testing.T, cat *Catalog, code int) string {
+	t.Helper()
+	k, err := cat.Lookup(code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestParseErrorsAlone checks that a file that does not parse is reported
+// alone: not also as missing wherever another file links to it.
+func TestParseErrorsAlone(t *testing.T) {
+	fs := classFiles()
+	body := strings.Replace(goodBody, "## When to use it\n\nText.", "## When to use it\n\nNot [503](/503).", 1)
+	good500 := strings.NewReplacer("503", "500", "Service Unavailable", "Internal Server Error", "SERVICE_UNAVAILABLE", "INTERNAL_SERVER_ERROR", "StatusServiceUnavailable", "StatusInternalServerError").Replace(good503)
+	fs["500.md"] = &fstest.MapFile{Data: []byte("---\n" + good500 + "\nrelated: [503]\n---\n" + body)}
+	fs["503.md"] = codeFile(strings.Replace(good503, "name: Service Unavailable", "name: Service: Unavailable", 1))
+	_, err := Load(fs)
+	if want := "503.md: line 3: mapping values are not allowed in this context"; err == nil || err.Error() != want {
+		t.Errorf("Load() error = %v\nwant only %q", err, want)
+	}
 }

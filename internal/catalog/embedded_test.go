@@ -1,10 +1,15 @@
 package catalog_test
 
 import (
+	"bytes"
+	"fmt"
+	"io/fs"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/httpstatus/httpstatus/content"
 	"github.com/httpstatus/httpstatus/internal/catalog"
@@ -192,6 +197,101 @@ func TestUnofficialCodes(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("%d: no unofficial meaning from %s", want.code, want.vendor)
+		}
+	}
+}
+
+// TestContentYAMLMistake breaks the front matter of real content files
+// and requires Load to name the file and the line of the mistake, in the
+// first meaning of a file and in a later one.
+func TestContentYAMLMistake(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		file, line, broken, want string
+	}{
+		{"503.md", "name: Service Unavailable", "name: Service: Unavailable", "mapping values are not allowed in this context"},
+		{"499.md", "name: Token Required", "name: [Token Required", "did not find expected ',' or ']'"},
+		{"418.md", "code: 418", "code: 418\ncode: 418", `mapping key "code" already defined`},
+		{"5xx.md", "class: 5xx", "class: 5xx\n\ttitle: T", "found a tab character that violates indentation"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			t.Parallel()
+			fsys := fstest.MapFS{}
+			names, err := fs.Glob(content.FS(), "*.md")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, name := range names {
+				data, err := fs.ReadFile(content.FS(), name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				fsys[name] = &fstest.MapFile{Data: data}
+			}
+			lines := strings.Split(string(fsys[tt.file].Data), "\n")
+			at := slices.Index(lines, tt.line)
+			if at < 0 {
+				t.Fatalf("%s has no line %q to break", tt.file, tt.line)
+			}
+			lines[at] = tt.broken
+			fsys[tt.file].Data = []byte(strings.Join(lines, "\n"))
+			// The mistake is on the line replaced, or on the one added
+			// after it.
+			line := at + 1 + strings.Count(tt.broken, "\n")
+			want := fmt.Sprintf("%s: line %d: %s", tt.file, line, tt.want)
+			_, err = catalog.Load(fsys)
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("Load with %s line %d broken = %v\nwant it to contain %q", tt.file, at+1, err, want)
+			}
+		})
+	}
+}
+
+// BenchmarkLoad is what --content DIR and "make content" pay to read the
+// content: parsing (the YAML front matter is most of it) and validating
+// every file. Run it with -cpu 1,2 to see the parallel parse.
+func BenchmarkLoad(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := catalog.Load(content.FS()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestCatalogJSON checks content/catalog.json, what commands read at
+// start: it must be the content files decoded now, and read back to the
+// same catalog.
+func TestCatalogJSON(t *testing.T) {
+	t.Parallel()
+	var fresh bytes.Buffer
+	if err := loadEmbedded(t).WriteJSON(&fresh); err != nil {
+		t.Fatalf("WriteJSON: %v", err)
+	}
+	if !bytes.Equal(fresh.Bytes(), content.CatalogJSON()) {
+		t.Fatalf("content/catalog.json is stale: run make content")
+	}
+	cat, err := catalog.LoadJSON(content.CatalogJSON())
+	if err != nil {
+		t.Fatalf("LoadJSON(content.CatalogJSON()): %v", err)
+	}
+	var again bytes.Buffer
+	if err := cat.WriteJSON(&again); err != nil {
+		t.Fatalf("WriteJSON: %v", err)
+	}
+	if !bytes.Equal(again.Bytes(), fresh.Bytes()) {
+		t.Errorf("LoadJSON then WriteJSON changed the catalog")
+	}
+}
+
+// BenchmarkLoadJSON is what serve, list, search and export pay to read
+// the embedded content: content/catalog.json decoded and validated.
+func BenchmarkLoadJSON(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := catalog.LoadJSON(content.CatalogJSON()); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

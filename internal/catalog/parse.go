@@ -3,7 +3,10 @@ package catalog
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strings"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // A document is one front matter block and the Markdown body after it.
@@ -17,7 +20,7 @@ type document struct {
 // more blocks of the form
 //
 //	---
-//	front matter (YAML, as frontmatter.go reads it)
+//	front matter (YAML)
 //	---
 //	Markdown body
 //
@@ -66,16 +69,76 @@ func splitDocuments(text string) ([]document, error) {
 	return docs, nil
 }
 
-// decodeFrontMatter decodes front matter into v, rejecting unknown fields.
-func decodeFrontMatter(front string, v any) error {
-	n, err := parseFrontMatter(front)
-	if err != nil {
-		return err
+// decodeFrontMatter decodes the front matter of a document into v with
+// the YAML library, rejecting unknown fields and anything after the YAML
+// document. Each error names the line of the content file it is on.
+func decodeFrontMatter(d document, v any) []error {
+	// Blank lines up to the opening "---" make the YAML library's line
+	// numbers those of the file.
+	dec := yaml.NewDecoder(strings.NewReader(strings.Repeat("\n", d.line) + d.front))
+	dec.KnownFields(true)
+	err := dec.Decode(v)
+	if errors.Is(err, io.EOF) {
+		return []error{fmt.Errorf("line %d: front matter is empty", d.line)}
 	}
-	if n == nil {
-		return errors.New("front matter is empty")
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		errs := make([]error, len(te.Errors))
+		for i, msg := range te.Errors {
+			errs[i] = errors.New(msg) // "line 9: field nmae not found in type catalog.Entry"
+		}
+		return errs
 	}
-	return decode(n, v)
+	if err == nil {
+		if err = dec.Decode(&yaml.Node{}); errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err == nil {
+			err = errors.New("more than one YAML document")
+		}
+	}
+	return []error{fmt.Errorf("line %d: %s", syntaxLine(d), yamlProblem(err))}
+}
+
+// syntaxLine returns the line of the file at which a document's front
+// matter stops being one YAML document: the line after the longest run of
+// its first lines that still is one. The YAML library's own line is where
+// the construct it was reading began, which can be lines before the
+// mistake.
+func syntaxLine(d document) int {
+	lines := strings.SplitAfter(d.front, "\n")
+	for k := len(lines) - 1; k > 0; k-- {
+		if oneDocument(strings.Join(lines[:k], "")) {
+			return d.line + k + 1
+		}
+	}
+	return d.line + 1
+}
+
+// oneDocument reports whether src is YAML of at most one document.
+func oneDocument(src string) bool {
+	dec := yaml.NewDecoder(strings.NewReader(src))
+	for i := 0; ; i++ {
+		err := dec.Decode(&yaml.Node{})
+		if errors.Is(err, io.EOF) {
+			return true
+		}
+		if err != nil || i > 0 {
+			return false
+		}
+	}
+}
+
+// yamlProblem is the YAML library's error without its "yaml: line N: "
+// prefix, which syntaxLine replaces.
+func yamlProblem(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if _, after, ok := strings.Cut(rest, ": "); ok {
+			return after
+		}
+	}
+	return msg
 }
 
 // parseCode parses a code file (NNN.md) into a Code with one Entry per
@@ -87,10 +150,12 @@ func parseCode(name, text string) (*Code, error) {
 	}
 	k := &Code{}
 	var errs []error
-	for i, d := range docs {
+	for _, d := range docs {
 		var e Entry
-		if err := decodeFrontMatter(d.front, &e); err != nil {
-			errs = append(errs, fmt.Errorf("%s: meaning %d (line %d): %w", name, i+1, d.line, err))
+		if derrs := decodeFrontMatter(d, &e); derrs != nil {
+			for _, err := range derrs {
+				errs = append(errs, fmt.Errorf("%s: %w", name, err))
+			}
 			continue
 		}
 		e.Body = d.body
@@ -114,8 +179,12 @@ func parseClass(name, text string) (*Class, error) {
 		return nil, fmt.Errorf("%s: a class file holds one front matter block, found %d", name, len(docs))
 	}
 	var k Class
-	if err := decodeFrontMatter(docs[0].front, &k); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+	if derrs := decodeFrontMatter(docs[0], &k); derrs != nil {
+		errs := make([]error, len(derrs))
+		for i, err := range derrs {
+			errs[i] = fmt.Errorf("%s: %w", name, err)
+		}
+		return nil, errors.Join(errs...)
 	}
 	k.Body = docs[0].body
 	k.File = name

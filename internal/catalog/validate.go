@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -13,148 +14,251 @@ var Sections = []string{"In practice", "When to use it", "Common causes and fixe
 // validate checks every rule that spans fields or files and returns one
 // error per problem, each naming the file and the field.
 func (c *Catalog) validate() []error {
-	var errs []error
-	add := func(file, field, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%s: %s: %s", file, field, fmt.Sprintf(format, args...)))
-	}
-	seen := map[int]string{}
+	var p problems
+	files := map[int]string{} // the file each code came from
 	for _, k := range c.codes {
 		file := k.Entries[0].File
-		want, err := strconv.Atoi(strings.TrimSuffix(file, ".md"))
-		if err != nil || strconv.Itoa(want)+".md" != file {
-			add(file, "file", "name must be the code, such as 503.md")
+		checkFileName(&p, file)
+		if prev, ok := files[k.Code]; ok {
+			p.add(file, "code", "%d is also defined in %s", k.Code, prev)
 		}
-		if prev, ok := seen[k.Code]; ok {
-			add(file, "code", "%d is also defined in %s", k.Code, prev)
-		}
-		seen[k.Code] = file
-		registered := 0
-		for i, e := range k.Entries {
-			field := func(name string) string {
-				if len(k.Entries) > 1 {
-					return fmt.Sprintf("meaning %d: %s", i+1, name)
-				}
-				return name
+		files[k.Code] = file
+		for i := range k.Entries {
+			m := meaning{e: &k.Entries[i], file: file, index: i, of: len(k.Entries)}
+			for _, check := range meaningChecks {
+				check(c, &p, m)
 			}
-			if e.Code != want {
-				add(file, field("code"), "%d does not match the file name", e.Code)
-			}
-			if e.Code < 100 || e.Code > 999 || (!InRange(e.Code) && e.Status != Unofficial) {
-				add(file, field("code"), "%d is out of range (100-599, or up to 999 for unofficial codes)", e.Code)
-			}
-			if strings.TrimSpace(e.Name) == "" {
-				add(file, field("name"), "required")
-			}
-			if !e.Status.valid() {
-				add(file, field("status"), "%q is not one of standard, temporary, obsoleted, unused, unofficial", e.Status)
-			}
-			if e.Status.Registered() {
-				registered++
-				if i != 0 {
-					add(file, field("status"), "the registered meaning must come first")
-				}
-				if e.Vendor != "" {
-					add(file, field("vendor"), "a registered meaning has no vendor")
-				}
-			} else if strings.TrimSpace(e.Vendor) == "" {
-				add(file, field("vendor"), "required for an unofficial meaning")
-			}
-			if strings.TrimSpace(e.Summary) == "" {
-				add(file, field("summary"), "required")
-			} else if strings.Contains(strings.TrimSpace(e.Summary), "\n") {
-				add(file, field("summary"), "must be one line")
-			}
-			if e.Spec == (Link{}) {
-				add(file, field("spec"), "required: the defining document, or the vendor's documentation")
-			} else {
-				checkLink(add, file, field("spec"), e.Spec)
-			}
-			for j, s := range e.Sources {
-				checkLink(add, file, field(fmt.Sprintf("sources[%d]", j)), s)
-			}
-			if e.Cacheable != HeuristicallyCacheable(e.Code) {
-				add(file, field("cacheable"), "%v contradicts RFC 9110 §15.1 (heuristically cacheable: %v)", e.Cacheable, HeuristicallyCacheable(e.Code))
-			}
-			for j, h := range e.Headers {
-				if strings.TrimSpace(h.Name) == "" {
-					add(file, field(fmt.Sprintf("headers[%d].name", j)), "required")
-				}
-			}
-			if e.Status.Registered() {
-				if strings.TrimSpace(e.Retry) == "" {
-					add(file, field("retry"), "required for a registered meaning")
-				}
-				if strings.TrimSpace(e.Example) == "" {
-					add(file, field("example"), "required for a registered meaning")
-				}
-				if len(e.Related) == 0 {
-					add(file, field("related"), "required for a registered meaning")
-				}
-				if len(linkedCodes(section(e.Body, "When to use it"))) == 0 {
-					add(file, field("body"), "%q links to no other code: name the codes it is confused with, as [504 Gateway Timeout](/504)", "## When to use it")
-				}
-			}
-			if e.Example != "" {
-				if problem := checkExample(e.Code, e.Example); problem != "" {
-					add(file, field("example"), "%s", problem)
-				}
-			}
-			for _, p := range checkConstants(e) {
-				add(file, field("constants"), "%s", p)
-			}
-			for _, m := range missingSections(e.Body) {
-				add(file, field("body"), "missing section %q", "## "+m)
-			}
-			for _, r := range linkedCodes(e.Body) {
-				if _, ok := c.byCode[r]; !ok && InRange(r) {
-					add(file, field("body"), "link to /%d: %d has no content file", r, r)
-				}
-			}
-			for _, r := range e.Related {
-				if r == e.Code {
-					add(file, field("related"), "%d links to itself", r)
-				} else if _, ok := c.byCode[r]; !ok {
-					add(file, field("related"), "%d has no content file", r)
-				}
-			}
-		}
-		if registered > 1 {
-			add(file, "status", "more than one registered meaning")
 		}
 	}
-	names := map[string]bool{}
 	for _, k := range c.classes {
-		want := strings.TrimSuffix(k.File, ".md")
-		if k.Name != want {
-			add(k.File, "class", "%q does not match the file name", k.Name)
-		}
-		names[k.Name] = true
-		for field, v := range map[string]string{"title": k.Title, "lead": k.Lead, "means": k.Means} {
-			if strings.TrimSpace(v) == "" {
-				add(k.File, field, "required")
-			}
-		}
-		if len(k.Appears) == 0 {
-			add(k.File, "appears", "required")
-		}
-		if len(k.Notes) == 0 {
-			add(k.File, "notes", "required")
-		}
+		checkClass(&p, k)
 	}
-	for i := 1; i <= 5; i++ {
-		if name := strconv.Itoa(i) + "xx"; !names[name] {
-			add(name+".md", "file", "missing: every class needs a file")
-		}
-	}
-	return errs
+	checkEveryClass(&p, c.classes)
+	return p
 }
 
-func checkLink(add func(file, field, format string, args ...any), file, field string, l Link) {
+// problems collects what validate finds.
+type problems []error
+
+func (p *problems) add(file, field, format string, args ...any) {
+	*p = append(*p, fmt.Errorf("%s: %s: %s", file, field, fmt.Sprintf(format, args...)))
+}
+
+// meaning is one meaning of a code being checked, and where it is.
+type meaning struct {
+	e         *Entry
+	file      string
+	index, of int // its index among the of meanings of its file
+}
+
+// add reports a problem with a field of the meaning, named by its number
+// when its file holds several.
+func (m meaning) add(p *problems, field, format string, args ...any) {
+	if m.of > 1 {
+		field = fmt.Sprintf("meaning %d: %s", m.index+1, field)
+	}
+	p.add(m.file, field, format, args...)
+}
+
+// meaningChecks are the rules for each meaning of a code, one concern each.
+var meaningChecks = []func(c *Catalog, p *problems, m meaning){
+	checkCode,
+	checkName,
+	checkStatus,
+	checkSummary,
+	checkSources,
+	checkCacheable,
+	checkHeaders,
+	checkRegistered,
+	checkExampleLine,
+	checkConstantNames,
+	checkSections,
+	checkBodyLinks,
+	checkRelated,
+}
+
+// checkFileName requires a code's file to be named for the code: 503.md.
+func checkFileName(p *problems, file string) {
+	n, err := strconv.Atoi(strings.TrimSuffix(file, ".md"))
+	if err != nil || strconv.Itoa(n)+".md" != file {
+		p.add(file, "file", "name must be the code, such as 503.md")
+	}
+}
+
+// checkCode requires the code to be the file's and in range.
+func checkCode(_ *Catalog, p *problems, m meaning) {
+	e := m.e
+	if strconv.Itoa(e.Code)+".md" != m.file {
+		m.add(p, "code", "%d does not match the file name", e.Code)
+	}
+	if e.Code < 100 || e.Code > 999 || (!InRange(e.Code) && e.Status != Unofficial) {
+		m.add(p, "code", "%d is out of range (100-599, or up to 999 for unofficial codes)", e.Code)
+	}
+}
+
+func checkName(_ *Catalog, p *problems, m meaning) {
+	if strings.TrimSpace(m.e.Name) == "" {
+		m.add(p, "name", "required")
+	}
+}
+
+// checkStatus requires a known status, at most one registered meaning per
+// code, the first, and a vendor exactly when the meaning is unofficial.
+func checkStatus(_ *Catalog, p *problems, m meaning) {
+	e := m.e
+	if !e.Status.valid() {
+		m.add(p, "status", "%q is not one of standard, temporary, obsoleted, unused, unofficial", e.Status)
+	}
+	if !e.Status.Registered() {
+		if strings.TrimSpace(e.Vendor) == "" {
+			m.add(p, "vendor", "required for an unofficial meaning")
+		}
+		return
+	}
+	if m.index != 0 {
+		m.add(p, "status", "only the first meaning may be registered: a code has one registered meaning at most, and it comes first")
+	}
+	if e.Vendor != "" {
+		m.add(p, "vendor", "a registered meaning has no vendor")
+	}
+}
+
+func checkSummary(_ *Catalog, p *problems, m meaning) {
+	switch s := strings.TrimSpace(m.e.Summary); {
+	case s == "":
+		m.add(p, "summary", "required")
+	case strings.Contains(s, "\n"):
+		m.add(p, "summary", "must be one line")
+	}
+}
+
+// checkSources requires the defining document (spec) and checks every
+// cited link.
+func checkSources(_ *Catalog, p *problems, m meaning) {
+	if m.e.Spec == (Link{}) {
+		m.add(p, "spec", "required: the defining document, or the vendor's documentation")
+	} else {
+		checkLink(p, m, "spec", m.e.Spec)
+	}
+	for j, s := range m.e.Sources {
+		checkLink(p, m, fmt.Sprintf("sources[%d]", j), s)
+	}
+}
+
+func checkLink(p *problems, m meaning, field string, l Link) {
 	if strings.TrimSpace(l.Title) == "" {
-		add(file, field+".title", "required")
+		m.add(p, field+".title", "required")
 	}
 	if !strings.HasPrefix(l.URL, "https://") {
-		add(file, field+".url", "%q must be an https URL", l.URL)
+		m.add(p, field+".url", "%q must be an https URL", l.URL)
+	}
+}
+
+// checkCacheable requires cacheable to be what RFC 9110 §15.1 says.
+func checkCacheable(_ *Catalog, p *problems, m meaning) {
+	if want := HeuristicallyCacheable(m.e.Code); m.e.Cacheable != want {
+		m.add(p, "cacheable", "%v contradicts RFC 9110 §15.1 (heuristically cacheable: %v)", m.e.Cacheable, want)
+	}
+}
+
+func checkHeaders(_ *Catalog, p *problems, m meaning) {
+	for j, h := range m.e.Headers {
+		if strings.TrimSpace(h.Name) == "" {
+			m.add(p, fmt.Sprintf("headers[%d].name", j), "required")
+		}
+	}
+}
+
+// checkRegistered requires what a registered meaning's page shows: retry
+// advice, an example, related codes, and the codes it is confused with.
+func checkRegistered(_ *Catalog, p *problems, m meaning) {
+	e := m.e
+	if !e.Status.Registered() {
+		return
+	}
+	if strings.TrimSpace(e.Retry) == "" {
+		m.add(p, "retry", "required for a registered meaning")
+	}
+	if strings.TrimSpace(e.Example) == "" {
+		m.add(p, "example", "required for a registered meaning")
+	}
+	if len(e.Related) == 0 {
+		m.add(p, "related", "required for a registered meaning")
+	}
+	if len(linkedCodes(section(e.Body, "When to use it"))) == 0 {
+		m.add(p, "body", "%q links to no other code: name the codes it is confused with, as [504 Gateway Timeout](/504)", "## When to use it")
+	}
+}
+
+func checkExampleLine(_ *Catalog, p *problems, m meaning) {
+	if m.e.Example == "" {
+		return
+	}
+	if problem := checkExample(m.e.Code, m.e.Example); problem != "" {
+		m.add(p, "example", "%s", problem)
+	}
+}
+
+func checkConstantNames(_ *Catalog, p *problems, m meaning) {
+	for _, problem := range checkConstants(*m.e) {
+		m.add(p, "constants", "%s", problem)
+	}
+}
+
+func checkSections(_ *Catalog, p *problems, m meaning) {
+	for _, s := range missingSections(m.e.Body) {
+		m.add(p, "body", "missing section %q", "## "+s)
+	}
+}
+
+// checkBodyLinks requires every link of the body to a code in range to
+// lead to a content file.
+func checkBodyLinks(c *Catalog, p *problems, m meaning) {
+	for _, r := range linkedCodes(m.e.Body) {
+		if _, ok := c.byCode[r]; !ok && InRange(r) {
+			m.add(p, "body", "link to /%d: %d has no content file", r, r)
+		}
+	}
+}
+
+// checkRelated requires every related code to be another code with a
+// content file.
+func checkRelated(c *Catalog, p *problems, m meaning) {
+	for _, r := range m.e.Related {
+		if r == m.e.Code {
+			m.add(p, "related", "%d links to itself", r)
+		} else if _, ok := c.byCode[r]; !ok {
+			m.add(p, "related", "%d has no content file", r)
+		}
+	}
+}
+
+// checkClass requires a class file to be named for its class and to have
+// every field its page shows.
+func checkClass(p *problems, k *Class) {
+	if want := strings.TrimSuffix(k.File, ".md"); k.Name != want {
+		p.add(k.File, "class", "%q does not match the file name", k.Name)
+	}
+	for _, f := range []struct{ name, value string }{{"title", k.Title}, {"lead", k.Lead}, {"means", k.Means}} {
+		if strings.TrimSpace(f.value) == "" {
+			p.add(k.File, f.name, "required")
+		}
+	}
+	if len(k.Appears) == 0 {
+		p.add(k.File, "appears", "required")
+	}
+	if len(k.Notes) == 0 {
+		p.add(k.File, "notes", "required")
+	}
+}
+
+// checkEveryClass requires a file for each of the five classes.
+func checkEveryClass(p *problems, classes []*Class) {
+	for i := 1; i <= 5; i++ {
+		name := strconv.Itoa(i) + "xx"
+		if !slices.ContainsFunc(classes, func(k *Class) bool { return k.Name == name }) {
+			p.add(name+".md", "file", "missing: every class needs a file")
+		}
 	}
 }
 

@@ -12,20 +12,28 @@ package compress
 import (
 	"bytes"
 	"compress/gzip"
+	"io"
 	"sync"
 
 	"github.com/andybalholm/brotli"
 )
 
-// BrotliQuality is the brotli level used. Levels 10 and 11 shrink the site
-// by a further 15% but are about 30 times slower (some 20 s of CPU for the
-// whole site), too slow for an export or a server's first requests. Levels
-// 5 to 9 give the same size within 0.5% (the 1,530 files of the site: 1.580
-// MB at 5, 1.572 MB at 9), but 9 takes ten times the CPU (1.0 s against
-// 9.7 s) and allocates some 33 MB per page against 1.2 MB, which a server
-// compressing on first use holds in its pool: level 5.
+// BrotliQuality is the brotli level used: the smallest level whose output
+// is about as small as the levels above it up to 9, which cost several
+// times its CPU and memory. Levels 10 and 11 shrink the site further but
+// are far too slow for an export or for a server's first requests.
 const BrotliQuality = 5
 
+// encoder is the shape gzip.Writer and brotli.Writer share: a compressor
+// that is reset onto a new destination, written and closed.
+type encoder interface {
+	Reset(dst io.Writer)
+	Write(p []byte) (int, error)
+	Close() error
+}
+
+// Pools of encoders, one per coding. New returns an encoder ready for
+// Reset.
 var (
 	gzipPool = sync.Pool{New: func() any {
 		zw, _ := gzip.NewWriterLevel(nil, gzip.BestCompression) // a valid constant level cannot fail
@@ -37,27 +45,18 @@ var (
 )
 
 // Gzip returns b compressed with gzip at the best level.
-func Gzip(b []byte) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.Grow(len(b)/3 + 64)
-	zw := gzipPool.Get().(*gzip.Writer)
-	defer gzipPool.Put(zw)
-	zw.Reset(&buf)
-	if _, err := zw.Write(b); err != nil {
-		return nil, err
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
+func Gzip(b []byte) ([]byte, error) { return encode(&gzipPool, b) }
 
 // Brotli returns b compressed with brotli at BrotliQuality.
-func Brotli(b []byte) ([]byte, error) {
+func Brotli(b []byte) ([]byte, error) { return encode(&brotliPool, b) }
+
+// encode compresses b with an encoder from pool, which it returns to the
+// pool afterwards.
+func encode(pool *sync.Pool, b []byte) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.Grow(len(b)/3 + 64)
-	zw := brotliPool.Get().(*brotli.Writer)
-	defer brotliPool.Put(zw)
+	zw := pool.Get().(encoder)
+	defer pool.Put(zw)
 	zw.Reset(&buf)
 	if _, err := zw.Write(b); err != nil {
 		return nil, err

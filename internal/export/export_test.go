@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -56,7 +57,7 @@ func newRenderer(t testing.TB) *render.Renderer {
 }
 
 // exportResult is an export made once and read by several tests (an
-// export writes some 4,600 files): its tree, Stats and Progress calls.
+// export writes thousands of files): its tree, Stats and Progress calls.
 type exportResult struct {
 	once        sync.Once
 	err         error
@@ -156,21 +157,51 @@ func TestPageFile(t *testing.T) {
 	}
 }
 
-// TestTree checks that the export holds every page, asset and special
-// file, each with the renderer's bytes, and a .gz and .br copy (of a
-// sample, that they decode to those bytes).
-func TestTree(t *testing.T) {
-	t.Parallel()
-	rnd := newRenderer(t)
-	x := exported(t)
-	files, modes := x.files, x.modes
-	want := map[string][]byte{}
+// pageFileRule is the export's naming rule, written out here rather than
+// taken from export.PageFile, the function under test: an HTML page is
+// NAME.html for its clean URL /NAME ("/" is index.html), except the page
+// about status 404, which is 404/index.html because 404.html is the
+// not-found page; a JSON or text form keeps its URL's name.
+func pageFileRule(t *testing.T, p render.Page) string {
+	t.Helper()
+	var name string
+	switch p.Kind {
+	case render.KindHome:
+		name = "index"
+	case render.KindClass:
+		name = p.Class
+	case render.KindCode:
+		name = strconv.Itoa(p.Code)
+	case render.KindCodes:
+		name = "codes"
+	default:
+		t.Fatalf("page %+v: a kind this test has no naming rule for", p)
+	}
+	if p.Kind == render.KindCode && p.Code == 404 && p.Format == render.HTML {
+		return "404/index.html"
+	}
+	return name + "." + p.Format.Ext()
+}
+
+// wantTree returns every file the export must hold but the compressed
+// copies and the marker, named by pageFileRule, with the renderer's bytes,
+// and the number of code pages.
+func wantTree(t *testing.T, rnd *render.Renderer) (want map[string][]byte, codes int) {
+	t.Helper()
+	want = map[string][]byte{}
 	for _, p := range rnd.Pages() {
 		b, err := rnd.Render(p)
 		if err != nil {
 			t.Fatalf("Render(%v): %v", p, err)
 		}
-		want[export.PageFile(p)] = b
+		name := pageFileRule(t, p)
+		if _, dup := want[name]; dup {
+			t.Errorf("two pages named %s", name)
+		}
+		want[name] = b
+		if p.Kind == render.KindCode && p.Format == render.HTML {
+			codes++
+		}
 	}
 	for _, a := range rnd.Assets() {
 		want[strings.TrimPrefix(a.Path, "/")] = a.Body
@@ -179,14 +210,79 @@ func TestTree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want[export.NotFoundFile] = nf
+	want["404.html"] = nf
 	want["sitemap.xml"] = rnd.Sitemap(base)
 	want["robots.txt"] = rnd.Robots(base)
+	return want, codes
+}
+
+// checkNamesAndKinds checks the export's file names against a list and
+// its files by kind against the count each kind must have: every code
+// has its HTML page (404's in 404/; 404.html is the not-found page), JSON
+// and text, each class its three, and each of the sources source files a
+// .gz and a .br copy.
+func checkNamesAndKinds(t *testing.T, files map[string][]byte, sources, codes int) {
+	t.Helper()
+	for _, name := range []string{
+		"index.html", "index.json", "index.txt", "codes.json", "1xx.html", "5xx.json", "5xx.txt",
+		"200.html", "418.html", "503.html", "503.json", "503.txt", "999.html", "999.json",
+		"404/index.html", "404/index.html.gz", "404/index.html.br", "404.json", "404.txt",
+		"404.html", "404.html.gz", "503.html.gz", "503.json.br", "sitemap.xml", "robots.txt",
+		".httpstatus-export",
+	} {
+		if _, ok := files[name]; !ok {
+			t.Errorf("no %s in the export", name)
+		}
+	}
+	for _, name := range []string{"404/index.json", "404/index.txt", "index/index.html", "503/index.html", "codes.html", "503"} {
+		if _, ok := files[name]; ok {
+			t.Errorf("%s in the export: no URL names it", name)
+		}
+	}
+	byKind := map[string]int{}
+	kinds := []struct {
+		name string
+		re   *regexp.Regexp
+		want int
+	}{
+		{"code HTML pages and 404.html", regexp.MustCompile(`^(\d{3}|404/index)\.html$`), codes + 1},
+		{"code JSON forms", regexp.MustCompile(`^\d{3}\.json$`), codes},
+		{"code text forms", regexp.MustCompile(`^\d{3}\.txt$`), codes},
+		{"class pages", regexp.MustCompile(`^[1-5]xx\.(html|json|txt)$`), 15},
+		{"gzip copies", regexp.MustCompile(`\.gz$`), sources},
+		{"brotli copies", regexp.MustCompile(`\.br$`), sources},
+	}
+	for name := range files {
+		for _, k := range kinds {
+			if k.re.MatchString(name) {
+				byKind[k.name]++
+			}
+		}
+	}
+	for _, k := range kinds {
+		if byKind[k.name] != k.want {
+			t.Errorf("%d %s, want %d", byKind[k.name], k.name, k.want)
+		}
+	}
+	if codes < 500 {
+		t.Errorf("only %d code pages; every number from 100 to 599 has one", codes)
+	}
+}
+
+// TestTree checks that the export holds every page, asset and special
+// file, each with the renderer's bytes, and a .gz and .br copy (of a
+// sample, that they decode to those bytes). The file names come from the
+// naming rule stated in this test, a list of names and a count of files
+// by kind, never from export.PageFile.
+func TestTree(t *testing.T) {
+	t.Parallel()
+	rnd := newRenderer(t)
+	x := exported(t)
+	files, modes := x.files, x.modes
+	want, codes := wantTree(t, rnd)
+	checkNamesAndKinds(t, files, len(want), codes)
 	if _, ok := files[export.MarkerFile]; !ok {
 		t.Errorf("no %s", export.MarkerFile)
-	}
-	if len(want) < 1500 {
-		t.Fatalf("only %d source files expected; the renderer lists too few pages", len(want))
 	}
 	compressed := 0
 	for name, body := range want {
@@ -244,10 +340,13 @@ func TestTree(t *testing.T) {
 	t.Logf("%d files, %d sources, %d with compressed copies", len(files), len(want), compressed)
 }
 
-// fileURL returns the URL path a file of the export answers, and the
-// Content-Encoding it is sent with; ok is false for files that no URL
-// names directly.
-func fileURL(name string) (path, enc string, ok bool) {
+// fileURL returns the request a file of the export answers: its URL
+// path, the Accept-Encoding that selects it and the status it is sent
+// with. ok is false for files that answer no request: the marker, and the
+// .gz and .br copies of the not-found page, which is sent uncompressed
+// whatever the client accepts (it answers any path; deploy/nginx.conf
+// does the same).
+func fileURL(name string) (path, enc string, status int, ok bool) {
 	switch {
 	case strings.HasSuffix(name, ".gz"):
 		name, enc = strings.TrimSuffix(name, ".gz"), "gzip"
@@ -255,16 +354,18 @@ func fileURL(name string) (path, enc string, ok bool) {
 		name, enc = strings.TrimSuffix(name, ".br"), "br"
 	}
 	switch {
-	case name == export.MarkerFile || name == export.NotFoundFile:
-		return "", "", false
+	case name == export.MarkerFile, name == export.NotFoundFile && enc != "":
+		return "", "", 0, false
+	case name == export.NotFoundFile:
+		return "/no-such-page", "", 404, true
 	case name == "index.html":
-		return "/", enc, true
+		return "/", enc, 200, true
 	case name == "404/index.html":
-		return "/404", enc, true
+		return "/404", enc, 200, true
 	case strings.HasSuffix(name, ".html") && !strings.HasPrefix(name, "static/"):
-		return "/" + strings.TrimSuffix(name, ".html"), enc, true
+		return "/" + strings.TrimSuffix(name, ".html"), enc, 200, true
 	}
-	return "/" + name, enc, true
+	return "/" + name, enc, 200, true
 }
 
 // sampled reports whether TestServerParity compares a file: every file but
@@ -284,7 +385,8 @@ func sampled(name string) bool {
 }
 
 // TestServerParity asks the server for the URL of files of the export,
-// plain, gzip and brotli, and compares the bytes.
+// plain, gzip and brotli, and compares the status and bytes: 404.html is
+// what the server answers, with status 404, for a path that names nothing.
 func TestServerParity(t *testing.T) {
 	t.Parallel()
 	rnd := newRenderer(t)
@@ -296,11 +398,7 @@ func TestServerParity(t *testing.T) {
 	}
 	sort.Strings(names)
 	checked := 0
-	for _, name := range names {
-		path, enc, ok := fileURL(name)
-		if !ok || !sampled(name) {
-			continue
-		}
+	serve := func(path, enc string) *httptest.ResponseRecorder {
 		req := httptest.NewRequest("GET", path, nil)
 		req.Header.Set("Accept", browser)
 		if enc != "" {
@@ -308,8 +406,16 @@ func TestServerParity(t *testing.T) {
 		}
 		rec := httptest.NewRecorder()
 		srv.ServeHTTP(rec, req)
-		if rec.Code != 200 || rec.Header().Get("Content-Encoding") != enc {
-			t.Errorf("GET %s (Accept-Encoding %q) for %s: %d, Content-Encoding %q", path, enc, name, rec.Code, rec.Header().Get("Content-Encoding"))
+		return rec
+	}
+	for _, name := range names {
+		path, enc, status, ok := fileURL(name)
+		if !ok || !sampled(name) {
+			continue
+		}
+		rec := serve(path, enc)
+		if rec.Code != status || rec.Header().Get("Content-Encoding") != enc {
+			t.Errorf("GET %s (Accept-Encoding %q) for %s: %d, Content-Encoding %q; want %d, %q", path, enc, name, rec.Code, rec.Header().Get("Content-Encoding"), status, enc)
 			continue
 		}
 		if !bytes.Equal(rec.Body.Bytes(), files[name]) {
@@ -317,13 +423,17 @@ func TestServerParity(t *testing.T) {
 		}
 		checked++
 	}
-	for _, path := range []string{"/nothing", "/600", "/503.xml", "/" + export.MarkerFile} {
-		req := httptest.NewRequest("GET", path, nil)
-		req.Header.Set("Accept", browser)
-		rec := httptest.NewRecorder()
-		srv.ServeHTTP(rec, req)
-		if rec.Code != 404 || !bytes.Equal(rec.Body.Bytes(), files[export.NotFoundFile]) {
-			t.Errorf("GET %s: %d and a body other than %s", path, rec.Code, export.NotFoundFile)
+	if _, ok := files[export.NotFoundFile]; !ok {
+		t.Errorf("the export has no %s", export.NotFoundFile)
+	}
+	// Every path that names nothing gets the not-found page, 404,
+	// uncompressed whatever the client accepts.
+	for _, path := range []string{"/nothing", "/600", "/503.xml", "/" + export.MarkerFile, "/" + export.NotFoundFile + ".gz", "/a/b/c"} {
+		for _, enc := range []string{"", "gzip", "br"} {
+			rec := serve(path, enc)
+			if rec.Code != 404 || rec.Header().Get("Content-Encoding") != "" || !bytes.Equal(rec.Body.Bytes(), files[export.NotFoundFile]) {
+				t.Errorf("GET %s (Accept-Encoding %q): %d, Content-Encoding %q, %d bytes; want 404 with %s", path, enc, rec.Code, rec.Header().Get("Content-Encoding"), rec.Body.Len(), export.NotFoundFile)
+			}
 		}
 	}
 	if checked < 250 {

@@ -12,7 +12,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -20,12 +19,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/httpstatus/httpstatus/deploy"
 	"github.com/httpstatus/httpstatus/internal/export"
+	"github.com/httpstatus/httpstatus/internal/render"
 )
-
-// brotliModule is where Debian's libnginx-mod-http-brotli-static puts the
-// module (scripts/deps.sh installs it).
-const brotliModule = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"
 
 // parityHeaders are the response headers nginx with deploy/nginx.conf must
 // send exactly as the Go server does. Vary, ETag, Last-Modified and Server
@@ -106,62 +103,15 @@ func waitFor(t *testing.T, url string, wantStatus int, logs *bytes.Buffer) {
 	}
 }
 
-// nginxSite returns deploy/nginx.conf made to listen on addr and serve
-// root; with brotli, its brotli_static lines are switched on.
-func nginxSite(t *testing.T, addr, root string, brotli bool) string {
+// startNginx runs Debian's nginx with deploy/nginx.conf made to listen on
+// addr and serve root (deploy.Nginx), with brotli on or off, and waits
+// until it answers.
+func startNginx(t *testing.T, nginx, addr, root string, brotli bool) {
 	t.Helper()
-	conf, err := os.ReadFile("../../deploy/nginx.conf")
+	args, err := deploy.Nginx{Addr: addr, Root: root, Brotli: brotli}.Write(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := string(conf)
-	replace := func(re, with string, want int) {
-		t.Helper()
-		rx := regexp.MustCompile(re)
-		if n := len(rx.FindAllString(s, -1)); n != want {
-			t.Fatalf("deploy/nginx.conf: %d lines match %s, want %d", n, re, want)
-		}
-		s = rx.ReplaceAllLiteralString(s, with)
-	}
-	replace(`(?m)^    listen 80;$`, "    listen "+addr+";", 1)
-	replace(`(?m)^    listen \[::\]:80;\n`, "", 1)
-	replace(`(?m)^    root /srv/httpstatus;$`, "    root "+root+";", 1)
-	if brotli {
-		replace(`#brotli_static`, "brotli_static", 2)
-	}
-	return s
-}
-
-// startNginx runs Debian's nginx with its own prefix, error log and pid
-// file, and the given server block, and waits until it answers.
-func startNginx(t *testing.T, nginx, addr, site string, brotli bool) {
-	t.Helper()
-	dir := t.TempDir()
-	var main strings.Builder
-	if brotli {
-		fmt.Fprintf(&main, "load_module %s;\n", brotliModule)
-	}
-	fmt.Fprintf(&main, `daemon off;
-worker_processes 1;
-pid %[1]s/nginx.pid;
-error_log %[1]s/error.log warn;
-events { worker_connections 128; }
-http {
-    access_log off;
-    client_body_temp_path %[1]s/client_body;
-    proxy_temp_path %[1]s/proxy;
-    fastcgi_temp_path %[1]s/fastcgi;
-    uwsgi_temp_path %[1]s/uwsgi;
-    scgi_temp_path %[1]s/scgi;
-    include %[1]s/site.conf;
-}
-`, dir)
-	for name, data := range map[string]string{"nginx.conf": main.String(), "site.conf": site} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	args := []string{"-p", dir, "-c", filepath.Join(dir, "nginx.conf"), "-e", filepath.Join(dir, "error.log")}
 	if out, err := exec.Command(nginx, append([]string{"-t"}, args...)...).CombinedOutput(); err != nil {
 		t.Fatalf("nginx -t with deploy/nginx.conf: %v\n%s", err, out)
 	}
@@ -212,55 +162,31 @@ func diff(gos, ngx response) string {
 	return strings.Join(d, "; ")
 }
 
-// TestNginxParityIntegration exports the site with the httpstatus binary
-// into a fresh directory, serves it with a real nginx and deploy/nginx.conf
-// (as shipped, and with its brotli lines on), runs "httpstatus serve"
-// beside it, and compares every URL of the sitemap, every JSON and text
-// form, the assets, robots.txt, sitemap.xml and a set of unknown paths:
-// status, body bytes and headers, plain, gzip and (with brotli) br.
-func TestNginxParityIntegration(t *testing.T) {
-	nginx, err := exec.LookPath("nginx")
+// checkNginxNotFound asks each nginx for a path that names nothing, plain,
+// gzip and br: each must answer the export's own 404.html (the file at
+// page), with status 404, uncompressed whatever the client accepts.
+func checkNginxNotFound(t *testing.T, client *http.Client, page string, addrs ...string) {
+	t.Helper()
+	notFoundPage, err := os.ReadFile(page)
 	if err != nil {
-		nginx = "/usr/sbin/nginx"
+		t.Fatal(err)
 	}
-	if _, err := os.Stat(nginx); err != nil {
-		t.Fatalf("nginx is not installed (%v): run scripts/deps.sh", err)
-	}
-	if _, err := os.Stat(brotliModule); err != nil {
-		t.Fatalf("the nginx brotli module is not installed (%v): run scripts/deps.sh", err)
-	}
-	rnd := newRenderer(t)
-	tmp := t.TempDir()
-	// nginx's workers run as nobody: the path down to the export must be
-	// readable by all (the export itself is 0755 and 0644).
-	for _, d := range []string{tmp, filepath.Dir(tmp)} {
-		if err := os.Chmod(d, 0o755); err != nil {
-			t.Fatal(err)
+	for _, addr := range addrs {
+		for _, enc := range []string{"", "gzip", "br"} {
+			res, err := fetch(client, "http://"+addr+"/no-such-page", enc)
+			if err != nil || res.status != 404 || res.header.Get("Content-Encoding") != "" || !bytes.Equal(res.body, notFoundPage) {
+				t.Errorf("nginx GET /no-such-page (Accept-Encoding %q): %v, %d, Content-Encoding %q, %d bytes; want 404 with the export's %s (%d bytes)",
+					enc, err, res.status, res.header.Get("Content-Encoding"), len(res.body), export.NotFoundFile, len(notFoundPage))
+			}
 		}
 	}
-	bin := buildBinary(t, tmp)
-	ngxAddr, brAddr, goAddr := freeAddr(t), freeAddr(t), freeAddr(t)
-	base := "http://" + ngxAddr
-	site := filepath.Join(tmp, "site")
+}
 
-	began := time.Now()
-	out, err := exec.Command(bin, "export", "--base-url", base, site).CombinedOutput()
-	if err != nil || !strings.HasPrefix(string(out), "exported ") {
-		t.Fatalf("httpstatus export: %v\n%s", err, out)
-	}
-	t.Logf("%s(%v with the process start)", out, time.Since(began).Round(time.Millisecond))
-
-	startNginx(t, nginx, ngxAddr, nginxSite(t, ngxAddr, site, false), false)
-	startNginx(t, nginx, brAddr, nginxSite(t, brAddr, site, true), true)
-	goLogs := start(t, exec.Command(bin, "serve", "--addr", goAddr, "--base-url", base, "--log-level", "warn"), syscall.SIGTERM)
-	waitFor(t, "http://"+goAddr+"/healthz", 200, goLogs)
-
-	client := &http.Client{
-		Timeout:   10 * time.Second,
-		Transport: &http.Transport{DisableCompression: true, MaxIdleConnsPerHost: 8},
-	}
-
-	// Every URL of the sitemap, which must list every HTML page.
+// sitePaths returns every URL of the sitemap nginx serves at base, which
+// must list every HTML page, then every JSON and text form, the assets
+// and the site files.
+func sitePaths(t *testing.T, client *http.Client, base string, rnd *render.Renderer) []string {
+	t.Helper()
 	sm, err := fetch(client, base+"/sitemap.xml", "")
 	if err != nil || sm.status != 200 {
 		t.Fatalf("GET /sitemap.xml from nginx: %v %d", err, sm.status)
@@ -310,16 +236,14 @@ func TestNginxParityIntegration(t *testing.T) {
 	for _, p := range []string{"/sitemap.xml", "/robots.txt", "/index.html", "/503.html", "/5xx.html", "/404.html", "/404.json"} {
 		add(p)
 	}
-	pages := len(paths)
-	// Paths that name nothing: both answer the same 404 page.
-	notFound := []string{
-		"/nothing", "/600", "/99", "/503.xml", "/503.text", "/a/b/c", "/503/", "/5xx/", "/404/",
-		"/404/index.html", "/static/", "/static/nope.css", "/index", "/codes", "/sitemap",
-		"/503.html.gz", "/503.json.br", "/" + export.MarkerFile, "/" + export.NotFoundFile + ".gz",
-		"/gateway-timeout", "/%E2%9C%93",
-	}
-	paths = append(paths, notFound...)
+	return paths
+}
 
+// compareAll asks the Go server and nginx (with brotli off and on) for
+// every path, plain, gzip and br, six at a time, and returns how their
+// answers differ and how many nginx answers had each Content-Encoding.
+func compareAll(t *testing.T, client *http.Client, goAddr, ngxAddr, brAddr string, paths []string) (failures []string, encoded map[string]int) {
+	t.Helper()
 	type job struct {
 		path, enc string
 		br        bool // ask the nginx with brotli on
@@ -331,12 +255,11 @@ func TestNginxParityIntegration(t *testing.T) {
 		}
 		jobs = append(jobs, job{p, "br", true})
 	}
+	encoded = map[string]int{}
 	var (
-		mu       sync.Mutex
-		failures []string
-		encoded  = map[string]int{}
-		wg       sync.WaitGroup
-		next     = make(chan job)
+		mu   sync.Mutex
+		wg   sync.WaitGroup
+		next = make(chan job)
 	)
 	for range 6 {
 		wg.Go(func() {
@@ -372,6 +295,71 @@ feed:
 	}
 	close(next)
 	wg.Wait()
+	return failures, encoded
+}
+
+// TestNginxParityIntegration exports the site with the httpstatus binary
+// into a fresh directory, serves it with a real nginx and deploy/nginx.conf
+// (as shipped, and with its brotli lines on), runs "httpstatus serve"
+// beside it, and compares every URL of the sitemap, every JSON and text
+// form, the assets, robots.txt, sitemap.xml and a set of unknown paths:
+// status, body bytes and headers, plain, gzip and (with brotli) br.
+func TestNginxParityIntegration(t *testing.T) {
+	nginx, err := exec.LookPath("nginx")
+	if err != nil {
+		nginx = "/usr/sbin/nginx"
+	}
+	if _, err := os.Stat(nginx); err != nil {
+		t.Fatalf("nginx is not installed (%v): run scripts/deps.sh", err)
+	}
+	if _, err := os.Stat(deploy.BrotliModule); err != nil {
+		t.Fatalf("the nginx brotli module is not installed (%v): run scripts/deps.sh", err)
+	}
+	rnd := newRenderer(t)
+	tmp := t.TempDir()
+	// nginx's workers run as nobody: the path down to the export must be
+	// readable by all (the export itself is 0755 and 0644).
+	for _, d := range []string{tmp, filepath.Dir(tmp)} {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bin := buildBinary(t, tmp)
+	ngxAddr, brAddr, goAddr := freeAddr(t), freeAddr(t), freeAddr(t)
+	base := "http://" + ngxAddr
+	site := filepath.Join(tmp, "site")
+
+	began := time.Now()
+	out, err := exec.Command(bin, "export", "--base-url", base, site).CombinedOutput()
+	if err != nil || !strings.HasPrefix(string(out), "exported ") {
+		t.Fatalf("httpstatus export: %v\n%s", err, out)
+	}
+	t.Logf("%s(%v with the process start)", out, time.Since(began).Round(time.Millisecond))
+
+	startNginx(t, nginx, ngxAddr, site, false)
+	startNginx(t, nginx, brAddr, site, true)
+	goLogs := start(t, exec.Command(bin, "serve", "--addr", goAddr, "--base-url", base, "--log-level", "warn"), syscall.SIGTERM)
+	waitFor(t, "http://"+goAddr+"/healthz", 200, goLogs)
+
+	client := &http.Client{
+		Timeout:   10 * time.Second,
+		Transport: &http.Transport{DisableCompression: true, MaxIdleConnsPerHost: 8},
+	}
+
+	checkNginxNotFound(t, client, filepath.Join(site, export.NotFoundFile), ngxAddr, brAddr)
+
+	paths := sitePaths(t, client, base, rnd)
+	pages := len(paths)
+	// Paths that name nothing: both answer the same 404 page.
+	notFound := []string{
+		"/nothing", "/600", "/99", "/503.xml", "/503.text", "/a/b/c", "/503/", "/5xx/", "/404/",
+		"/404/index.html", "/static/", "/static/nope.css", "/index", "/codes", "/sitemap",
+		"/503.html.gz", "/503.json.br", "/" + export.MarkerFile, "/" + export.NotFoundFile + ".gz",
+		"/gateway-timeout", "/%E2%9C%93",
+	}
+	paths = append(paths, notFound...)
+
+	failures, encoded := compareAll(t, client, goAddr, ngxAddr, brAddr, paths)
 	sort.Strings(failures)
 	for i, f := range failures {
 		if i == 30 {
@@ -384,8 +372,12 @@ feed:
 	if encoded["gzip"] < pages || encoded["br"] < pages/2 {
 		t.Errorf("nginx answers by Content-Encoding: %v; want the .gz and .br files served", encoded)
 	}
+	requests := 0
+	for _, n := range encoded {
+		requests += n
+	}
 	t.Logf("compared %d URLs (%d pages and files, %d unknown paths) in %d requests to each server; nginx encodings %v",
-		len(paths), pages, len(notFound), len(jobs), encoded)
+		len(paths), pages, len(notFound), requests, encoded)
 	if t.Failed() {
 		t.Logf("httpstatus serve:\n%s", goLogs)
 	}

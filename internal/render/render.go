@@ -18,9 +18,7 @@ import (
 	"sync"
 
 	"github.com/yuin/goldmark"
-	"github.com/yuin/goldmark/parser"
-	"github.com/yuin/goldmark/renderer"
-	"github.com/yuin/goldmark/util"
+	"github.com/yuin/goldmark/extension"
 
 	"github.com/httpstatus/httpstatus/internal/catalog"
 )
@@ -231,12 +229,12 @@ func (r *Renderer) funcs() template.FuncMap {
 var textReplacer = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 // newMarkdown returns the Markdown converter of the content: CommonMark
-// and pipe tables (mdtable.go).
+// and GitHub's pipe tables. Cells are not aligned: an alignment would be a
+// style attribute, which the pages' Content-Security-Policy refuses.
 func newMarkdown() goldmark.Markdown {
-	return goldmark.New(
-		goldmark.WithParserOptions(parser.WithParagraphTransformers(util.Prioritized(tableParser{}, 200))),
-		goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(tableHTML{}, 500))),
-	)
+	return goldmark.New(goldmark.WithExtensions(
+		extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignNone)),
+	))
 }
 
 // markdownHTML renders the Markdown body of one of our own content files.

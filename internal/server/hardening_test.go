@@ -175,9 +175,14 @@ func TestBadRequests(t *testing.T) {
 		{"huge sleep", "GET /status/200?sleep=99999999999999999999 HTTP/1.1\r\nHost: x\r\n\r\n", 400, ""},
 		{"negative sleep", "GET /status/200?sleep=-1 HTTP/1.1\r\nHost: x\r\n\r\n", 400, ""},
 		{"unknown method", "BREW /503 HTTP/1.1\r\nHost: x\r\n\r\n", 405, allowPage},
-		{"HTTP/1.0 without Host", "GET /503.json HTTP/1.0\r\n\r\n", 400, ""},
 		// Fine: these must still be served.
 		{"HTTP/1.0 with Host", "GET /503.json HTTP/1.0\r\nHost: x\r\n\r\n", 200, ""},
+		// RFC 9112 §3.2 requires Host of HTTP/1.1 only (net/http refuses
+		// that before the handler); HAProxy's health check sends this.
+		{"HTTP/1.0 without Host", "GET /503.json HTTP/1.0\r\n\r\n", 200, ""},
+		{"HTTP/1.0 health check without Host", "GET /healthz HTTP/1.0\r\n\r\n", 200, ""},
+		{"HTTP/1.0 OPTIONS without Host", "OPTIONS / HTTP/1.0\r\n\r\n", 204, "GET, HEAD, OPTIONS"},
+		{"HTTP/1.0 live without Host", "GET /status/503 HTTP/1.0\r\n\r\n", 503, ""},
 		{"dots inside a segment", "GET /search?q=..%2F.. HTTP/1.1\r\nHost: x\r\n\r\n", 200, ""},
 		{"small body", "POST /status/201 HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello", 201, ""},
 		{"OPTIONS live", "OPTIONS /status/204 HTTP/1.1\r\nHost: x\r\n\r\n", 204, ""},
@@ -344,7 +349,7 @@ func TestPanicRecovery(t *testing.T) {
 	t.Parallel()
 	log := newErrorCounter(slog.LevelInfo)
 	s := hardServer(t, slog.New(log), Options{})
-	chain := func(h http.HandlerFunc) http.Handler { return s.observe(s.recoverPanics(securityHeaders(h))) }
+	chain := func(h http.HandlerFunc) http.Handler { return s.middleware(h) }
 
 	// A panic before anything is written: a short 500 with no trace of
 	// the panic and none of the headers the handler had set.
@@ -405,6 +410,59 @@ func TestPanicRecovery(t *testing.T) {
 	}
 	if got := counterValue(t, s, `httpstatus_http_requests_total{code="500",route="unmatched"}`); got != 1 {
 		t.Errorf("500s counted: %v, want 1", got)
+	}
+}
+
+// TestPanicRecovered makes a route really panic (a nil map write, as a
+// bug would) behind the server's own middleware, the one New wraps every
+// route in, over a real listener: each time the client gets the short 500
+// with the security headers, the panic is logged, and the server goes on
+// serving, pages and the same route alike.
+func TestPanicRecovered(t *testing.T) {
+	t.Parallel()
+	log := newErrorCounter(slog.LevelInfo)
+	s := hardServer(t, slog.New(log), Options{})
+	mux := http.NewServeMux()
+	s.addRoutes(mux)
+	var panics atomic.Int64
+	mux.HandleFunc("GET /boom", func(w http.ResponseWriter, r *http.Request) {
+		panics.Add(1)
+		var m map[string]int
+		m[r.URL.Path]++
+	})
+	ts := httptest.NewUnstartedServer(s.middleware(mux))
+	ts.Config.ErrorLog = slog.NewLogLogger(slog.DiscardHandler, slog.LevelError)
+	ts.Start()
+	defer ts.Close()
+	client := ts.Client()
+	get := func(path string) (int, http.Header, string) {
+		t.Helper()
+		res, err := client.Get(ts.URL + path)
+		if err != nil {
+			t.Fatalf("GET %s after %d panics: %v", path, panics.Load(), err)
+		}
+		defer res.Body.Close()
+		body, err := io.ReadAll(res.Body)
+		if err != nil {
+			t.Fatalf("GET %s after %d panics: %v", path, panics.Load(), err)
+		}
+		return res.StatusCode, res.Header, string(body)
+	}
+	for i := range 3 {
+		status, h, body := get("/boom")
+		if status != 500 || body != "Internal Server Error.\n" {
+			t.Errorf("GET /boom #%d: %d %q, want 500 %q", i+1, status, body, "Internal Server Error.\n")
+		}
+		checkSecurityHeaders(t, "500 after a panic", h)
+		if status, _, body := get("/503.json"); status != 200 || !strings.Contains(body, `"code": 503`) {
+			t.Errorf("GET /503.json after panic #%d: %d %.80q, want the page", i+1, status, body)
+		}
+	}
+	if n := panics.Load(); n != 3 {
+		t.Errorf("the route panicked %d times, want 3", n)
+	}
+	if got := log.errors.Load(); got < 3 || !strings.Contains(log.String(), "assignment to entry in nil map") {
+		t.Errorf("%d errors logged, want each panic with its message:\n%s", got, log.String())
 	}
 }
 

@@ -16,8 +16,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/httpstatus/httpstatus/internal/bench"
-	"github.com/httpstatus/httpstatus/internal/h1"
+	"github.com/httpstatus/httpstatus/internal/fastpath"
+	"github.com/httpstatus/httpstatus/tools/bench"
 )
 
 // BenchmarkHTTP1 serves requests through net/http's own server, over a
@@ -53,7 +53,7 @@ func BenchmarkHTTP1(b *testing.B) {
 		same := bench.BareHandler(rt, plain, gz)
 		wire := wireRequest(req)
 		b.Run(p.name+"/httpstatus", func(b *testing.B) { serveInMemory(b, s, wire) })
-		b.Run(p.name+"/httpstatus-h1", func(b *testing.B) { serveInMemoryH1(b, s, wire) })
+		b.Run(p.name+"/httpstatus-fastpath", func(b *testing.B) { serveInMemoryFastPath(b, s, wire) })
 		b.Run(p.name+"/bare", func(b *testing.B) { serveInMemory(b, bare, wire) })
 		b.Run(p.name+"/bare-same-headers", func(b *testing.B) { serveInMemory(b, same, wire) })
 	}
@@ -77,10 +77,10 @@ func serveInMemory(b *testing.B, h http.Handler, req []byte) {
 	serveConn(b, srv.Serve, srv.Close, req)
 }
 
-// serveInMemoryH1 is serveInMemory with h1.Server in front, as "httpstatus
-// serve" runs.
-func serveInMemoryH1(b *testing.B, h http.Handler, req []byte) {
-	srv := &h1.Server{HTTP: &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: time.Minute}}
+// serveInMemoryFastPath is serveInMemory with fastpath.Server in front, as
+// "httpstatus serve" runs.
+func serveInMemoryFastPath(b *testing.B, h http.Handler, req []byte) {
+	srv := &fastpath.Server{HTTP: &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: time.Minute}}
 	serveConn(b, srv.Serve, srv.Close, req)
 }
 
@@ -206,11 +206,11 @@ func BenchmarkHeaderBlock(b *testing.B) {
 	}
 }
 
-// TestAllocBudgetH1 holds whole requests, as "httpstatus serve" reads and
-// answers them on a keep-alive connection, to an allocation budget: the
-// handler's (TestAllocBudget) and h1's one, the request head as a string
-// (the request, its URL and header map are the connection's, reused).
-func TestAllocBudgetH1(t *testing.T) {
+// TestAllocBudgetFastPath holds whole requests, as "httpstatus serve" reads
+// and answers them on a keep-alive connection, to an allocation budget: the
+// handler's (TestAllocBudget) and the fast path's one, the request head as a
+// string (the request, its URL and header map are the connection's, reused).
+func TestAllocBudgetFastPath(t *testing.T) {
 	s := newServer(t)
 	for _, p := range hotPaths {
 		handler, ok := allocBudget[p.name]
@@ -222,7 +222,7 @@ func TestAllocBudgetH1(t *testing.T) {
 		s.ServeHTTP(newDiscardWriter(), req) // render and cache the page
 		const n = 2000
 		ln := &memListener{conns: make(chan net.Conn, 1), closed: make(chan struct{})}
-		srv := &h1.Server{HTTP: &http.Server{Handler: s, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: time.Minute}}
+		srv := &fastpath.Server{HTTP: &http.Server{Handler: s, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: time.Minute}}
 		go srv.Serve(ln)
 		wire := wireRequest(req)
 		c := &memConn{req: wire, left: n, off: len(wire), done: make(chan struct{})}
@@ -238,7 +238,7 @@ func TestAllocBudgetH1(t *testing.T) {
 		// drop some of what is put in them).
 		got := float64((after.Mallocs - before.Mallocs) / n)
 		if got > max {
-			t.Errorf("%s (%s %s): %.2f allocations per request through h1, budget %.0f", p.name, p.method, p.target, got, max)
+			t.Errorf("%s (%s %s): %.2f allocations per request through the fast path, budget %.0f", p.name, p.method, p.target, got, max)
 		}
 		if c.wrote < n*int64(len("HTTP/1.1 200 OK\r\n")) {
 			t.Errorf("%s: %d bytes written for %d requests", p.name, c.wrote, n)

@@ -176,9 +176,10 @@ const allowLive = live.Methods
 // and CONNECT (405), "*" targets (OPTIONS * gets 204 with Allow, any other
 // method 400), a target over MaxURIBytes (414), a path with control bytes,
 // dot segments (raw or percent-encoded) or encoded slashes (400), a query
-// with bad percent-encoding (400), a request without a Host (400; net/http
-// refuses it for HTTP/1.1, this catches HTTP/1.0) and a body over
-// MaxBodyBytes (413).
+// with bad percent-encoding (400) and a body over MaxBodyBytes (413).
+// A request without a Host is served: RFC 9112 §3.2 requires Host of
+// HTTP/1.1 only, which net/http refuses without one before any handler
+// runs, and load balancers' health checks send HTTP/1.0 without it.
 func (s *Server) guard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.RequestURI == "*" {
@@ -199,13 +200,6 @@ func (s *Server) guard(next http.Handler) http.Handler {
 			}
 			w.Header().Set("Allow", allow)
 			s.serveError(w, r, http.StatusMethodNotAllowed, "Method "+r.Method+" is not allowed.")
-			return
-		}
-		if r.Host == "" {
-			// A server that many names share cannot tell which site is
-			// meant; RFC 9112 §3.2 requires Host of HTTP/1.1, and we ask
-			// it of HTTP/1.0 clients too.
-			s.serveError(w, r, http.StatusBadRequest, "The request has no Host header.")
 			return
 		}
 		if len(r.RequestURI) > MaxURIBytes {

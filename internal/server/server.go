@@ -16,6 +16,37 @@
 //
 // Every response passes through the middleware: request limits, security
 // headers, panic recovery, and metrics (metrics.go) with request logging.
+//
+// # Handlers under the fast path
+//
+// "httpstatus serve" puts package fastpath in front of this handler unless
+// it runs with --fast-path=false: a plain HTTP/1.1 GET or HEAD request (an
+// origin-form path with no query or percent-encoding, one Host, no body, a
+// head under 4 KB) is read by fastpath and answered through its own
+// ResponseWriter; every other request, and the rest of its connection,
+// goes to net/http. TestFastPathSameAsNetHTTP holds the two to the same
+// bytes. So every handler here keeps to what both allow:
+//
+//   - The *http.Request, its URL and Header, and the ResponseWriter's
+//     Header map belong to the connection and are reused for its next
+//     request: a handler must not keep them after it returns, nor hand
+//     them to a goroutine that outlives it.
+//   - r.Context() is the connection's: it ends when the connection closes,
+//     not when the handler returns, and fastpath does not watch the
+//     connection while a handler runs, so a handler cannot learn from it
+//     that the client went away.
+//   - The ResponseWriter is no http.Flusher or http.Hijacker and sends no
+//     trailers; http.ResponseController's methods return
+//     http.ErrNotSupported. The body is buffered and goes out with a
+//     Content-Length when the handler returns (with a Content-Length set
+//     by the handler, in 64 KB pieces), so nothing reaches the client
+//     earlier.
+//   - http.Server's ConnState and ConnContext are called only for the
+//     connections fastpath hands to net/http; its timeouts, limits,
+//     BaseContext and ErrorLog apply to both.
+//
+// A handler that must stream, wait on the client or hijack is reached only
+// through net/http: the live endpoint's ?sleep has a query string.
 package server
 
 import (
@@ -87,8 +118,15 @@ func New(rnd *render.Renderer, opts Options) *Server {
 	s := &Server{log: opts.Logger, opts: opts, rnd: rnd, pages: newCache(), metrics: newMetrics(opts.Version), served: make(chan struct{})}
 	mux := http.NewServeMux()
 	s.addRoutes(mux)
-	s.handler = s.observe(s.recoverPanics(securityHeaders(s.guard(mux))))
+	s.handler = s.middleware(mux)
 	return s
+}
+
+// middleware wraps h in what every response passes through, outermost
+// first: metrics and logging, panic recovery, security headers, and the
+// checks of a request before routing.
+func (s *Server) middleware(h http.Handler) http.Handler {
+	return s.observe(s.recoverPanics(securityHeaders(s.guard(h))))
 }
 
 func (s *Server) baseURL() string {
