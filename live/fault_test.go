@@ -391,10 +391,12 @@ func TestLiveDripNoLeak(t *testing.T) {
 					t.Error(err)
 					return
 				}
-				fmt.Fprintf(c, "GET /status/200?bytes=100000&drip=9000 HTTP/1.1\r\nHost: x\r\n\r\n")
-				c.SetReadDeadline(time.Now().Add(5 * time.Second))
-				if _, err := io.ReadAtLeast(c, make([]byte, 200), 200); err != nil {
-					t.Errorf("the head and a first piece: %v", err)
+				// A piece every 450 ms: a thousand drips at once stay far
+				// from what the machine can send, even under -race.
+				fmt.Fprintf(c, "GET /status/200?bytes=20&drip=9000 HTTP/1.1\r\nHost: x\r\n\r\n")
+				c.SetReadDeadline(time.Now().Add(10 * time.Second))
+				if _, err := io.ReadAtLeast(c, make([]byte, 100), 100); err != nil {
+					t.Errorf("the head of a drip: %v", err)
 				}
 				mu.Lock()
 				conns = append(conns, c.(*net.TCPConn))
@@ -404,6 +406,9 @@ func TestLiveDripNoLeak(t *testing.T) {
 		wg.Wait()
 	}
 	if t.Failed() {
+		for _, c := range conns {
+			c.Close()
+		}
 		return
 	}
 	if got := len(l.slow); got != clients {
@@ -414,7 +419,13 @@ func TestLiveDripNoLeak(t *testing.T) {
 		c.SetLinger(0)
 		c.Close()
 	}
-	deadline := start.Add(time.Second)
+	// A second; under the race detector, which slows every goroutine's
+	// wake-up several times over, five.
+	limit := time.Second
+	if raceEnabled {
+		limit *= 5
+	}
+	deadline := start.Add(limit)
 	for {
 		g, f := runtime.NumGoroutine(), openFDs()
 		if g <= goroutines && f <= fds && len(l.slow) == 0 {
@@ -422,7 +433,7 @@ func TestLiveDripNoLeak(t *testing.T) {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("a second after %d resets mid-drip: %d goroutines (before: %d), %d descriptors (before: %d), %d drips", clients, g, goroutines, f, fds, len(l.slow))
+			t.Fatalf("%v after %d resets mid-drip: %d goroutines (before: %d), %d descriptors (before: %d), %d drips", limit, clients, g, goroutines, f, fds, len(l.slow))
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
