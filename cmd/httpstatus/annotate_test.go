@@ -142,3 +142,23 @@ func TestThousands(t *testing.T) {
 		}
 	}
 }
+
+// TestProgressReader checks the progress line: bytes read of the size, on
+// one line rewritten in place, and erased at the end.
+func TestProgressReader(t *testing.T) {
+	t.Parallel()
+	var w strings.Builder
+	data := strings.Repeat("x", 3000)
+	p := &progressReader{r: strings.NewReader(data), name: "big.log", size: int64(len(data)), w: &w}
+	buf := make([]byte, 1000)
+	for {
+		if _, err := p.Read(buf); err != nil {
+			break
+		}
+	}
+	p.clear()
+	got := w.String()
+	if !strings.HasPrefix(got, "\rannotate: big.log: 1.0 kB of 3.0 kB (33%)\033[K") || !strings.HasSuffix(got, "\r\033[K") || strings.Contains(got, "\n") {
+		t.Errorf("progress %q", got)
+	}
+}
