@@ -7,10 +7,15 @@ import (
 	"runtime/debug"
 )
 
-// version is set at build time with -ldflags "-X main.version=v1.2.3"
-// (scripts/dist.sh does, from the git tag); otherwise the version Go
-// records from the module and the VCS is used.
-var version = ""
+// Set at build time with -ldflags "-X main.version=v1.2.3 ..."
+// (scripts/dist.sh sets them all, the Containerfile the version); one left
+// empty falls back to what Go recorded in the binary.
+var (
+	version    = "" // v1.2.3, or a pseudo-version such as v0.0.0-20261201100000-0123456789ab
+	commit     = "" // the commit's full hash
+	commitTime = "" // the commit's time, RFC 3339
+	modified   = "" // "true" when built from a work tree with uncommitted changes
+)
 
 // buildInfo is what "httpstatus version" prints: where the binary comes
 // from and what built it.
@@ -23,16 +28,14 @@ type buildInfo struct {
 	platform string
 }
 
-// readBuildInfo reads the stamped version and what Go recorded in the
+// readBuildInfo reads the stamped values, or else what Go recorded in the
 // binary. Go records the VCS only when built with -buildvcs (its default
-// in a repository, unless GOFLAGS turns it off).
+// in a repository, unless GOFLAGS turns it off) and not in a linked git
+// worktree.
 func readBuildInfo() buildInfo {
-	b := buildInfo{version: version, goVer: runtime.Version(), platform: runtime.GOOS + "/" + runtime.GOARCH}
-	bi, ok := debug.ReadBuildInfo()
-	if ok {
-		if b.version == "" && bi.Main.Version != "" {
-			b.version = bi.Main.Version
-		}
+	b := buildInfo{goVer: runtime.Version(), platform: runtime.GOOS + "/" + runtime.GOARCH}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		b.version = bi.Main.Version
 		for _, s := range bi.Settings {
 			switch s.Key {
 			case "vcs.revision":
@@ -43,6 +46,12 @@ func readBuildInfo() buildInfo {
 				b.modified = s.Value == "true"
 			}
 		}
+	}
+	if version != "" {
+		b.version = version
+	}
+	if commit != "" {
+		b.commit, b.time, b.modified = commit, commitTime, modified == "true"
 	}
 	if b.version == "" {
 		b.version = "(devel)"
