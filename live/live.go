@@ -51,7 +51,7 @@
 // in the body ("503 Service Unavailable", the JSON's name, the problem's
 // title); an interim 1xx goes out as a HEADERS frame of its own before
 // the final response's (Go's client reports it to
-// httptrace.ClientTrace.Got1xxResponse, curl prints it with -v); and 101,
+// httptrace.ClientTrace.Got1xxResponse, "curl -i" prints it); and 101,
 // which HTTP/2 has not (RFC 9113 §8.6), is a final 200 OK whose body says
 // that 101 was not sent, as for HTTP/1.0. No Connection header is sent.
 //
