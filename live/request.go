@@ -36,6 +36,7 @@ var requestable = []string{
 type params struct {
 	sleep   time.Duration
 	headers [][2]string // canonical name, value
+	noBody  bool        // send the status without its body (compat.go)
 }
 
 // A queryOption is one option of the query string. Names match without
