@@ -43,6 +43,18 @@
 // (RFC 9110 §15.2), so it gets only the final 200 OK, which says so; the
 // same holds for 101 over HTTP/2, which has no 101 (RFC 9113 §8.6).
 //
+// # HTTP/2
+//
+// Over HTTP/2 (TLS with ALPN "h2", or h2c with prior knowledge) the
+// answers are those of HTTP/1.1 but for what the protocol has not: a
+// response has a :status and no reason phrase, so the code's name is only
+// in the body ("503 Service Unavailable", the JSON's name, the problem's
+// title); an interim 1xx goes out as a HEADERS frame of its own before
+// the final response's (Go's client reports it to
+// httptrace.ClientTrace.Got1xxResponse, "curl -i" prints it); and 101,
+// which HTTP/2 has not (RFC 9113 §8.6), is a final 200 OK whose body says
+// that 101 was not sent, as for HTTP/1.0. No Connection header is sent.
+//
 // # Options
 //
 // ?sleep=MS waits that long before the final response, up to a cap
@@ -173,6 +185,8 @@ type handler struct {
 	hint      string   // the codes it answers, for error messages
 	hExpose   []string // the value of Access-Control-Expose-Headers
 	slow      chan struct{}
+	// compat shapes bodies as httpstat.us did (compat.go).
+	compat bool
 }
 
 // New returns the live endpoint as a handler of the paths under Prefix.
@@ -220,12 +234,7 @@ func (l *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		preflight(w, r)
 		return
 	}
-	h := w.Header()
-	h["Access-Control-Allow-Origin"] = hStar
-	h["Access-Control-Expose-Headers"] = l.hExpose
-	h["Cache-Control"] = hNoStore
-	h["Vary"] = hAccept
-
+	l.setHeaders(w.Header())
 	var buf [4]choice // most lists are one code: no allocation for them
 	choices, err := parseChoices(buf[:0], codes, l.allowed, l.hint)
 	if err != nil {
@@ -240,12 +249,26 @@ func (l *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		badRequest(w, r, err)
 		return
 	}
+	l.answer(w, r, choices, p)
+}
+
+// setHeaders sets the headers every answer to a code carries.
+func (l *handler) setHeaders(h http.Header) {
+	h["Access-Control-Allow-Origin"] = hStar
+	h["Access-Control-Expose-Headers"] = l.hExpose
+	h["Cache-Control"] = hNoStore
+	h["Vary"] = hAccept
+}
+
+// answer sends one of choices as p asks, once a slow slot is free when
+// it sleeps, drips, delays its body, faults or follows a sequence.
+func (l *handler) answer(w http.ResponseWriter, r *http.Request, choices []choice, p params) {
 	if p.slow() {
 		select {
 		case l.slow <- struct{}{}:
 			defer func() { <-l.slow }()
 		default:
-			h["Retry-After"] = hSlowRetry
+			w.Header()["Retry-After"] = hSlowRetry
 			writeError(w, r, http.StatusServiceUnavailable,
 				fmt.Sprintf("Too many slow requests at once (at most %d may sleep): try again shortly.", cap(l.slow)))
 			return
@@ -281,7 +304,7 @@ func (l *handler) choose(w http.ResponseWriter, r *http.Request, choices []choic
 // broken by a fault.
 func (l *handler) respond(w http.ResponseWriter, r *http.Request, st *status, p *params) {
 	h := w.Header()
-	f := formatOf(r.Header.Get("Accept"))
+	f := l.format(r.Header.Get("Accept"))
 	for i, kv := range st.headers {
 		h[kv[0]] = st.hvals[i]
 	}
@@ -289,7 +312,7 @@ func (l *handler) respond(w http.ResponseWriter, r *http.Request, st *status, p 
 	if p.hasBytes {
 		cr = contentRange(st.code, p.bytes)
 	}
-	if cr != nil {
+	if cr != nil && !p.noBody {
 		h["Content-Range"] = cr
 	}
 	for _, kv := range p.headers {
@@ -313,8 +336,8 @@ func (l *handler) respond(w http.ResponseWriter, r *http.Request, st *status, p 
 	case p.hasBytes:
 		b = payload{n: p.bytes, pattern: true}
 		h["Content-Type"] = hOctets
-	case b.data == nil:
-		if code == http.StatusResetContent {
+	case b.data == nil || p.noBody:
+		if code == http.StatusResetContent || b.data != nil {
 			h.Set("Content-Length", "0")
 		}
 		w.WriteHeader(code)
@@ -397,7 +420,7 @@ func (l *handler) status(code int) *status {
 	if st := p.Load(); st != nil {
 		return st
 	}
-	p.CompareAndSwap(nil, newStatus(l.cfg.cat, code, l.finalName))
+	p.CompareAndSwap(nil, l.newStatus(code))
 	return p.Load()
 }
 

@@ -50,6 +50,7 @@ type params struct {
 	sleepBody time.Duration // the wait between the headers and the body
 	seq       string        // the sequence key, or "" for a random pick
 	seqLoop   bool
+	noBody    bool // send the status without its body (compat.go)
 }
 
 // slow reports whether the request holds its connection longer than an

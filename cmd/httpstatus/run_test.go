@@ -211,6 +211,18 @@ func TestServeConfig(t *testing.T) {
 		{"seq keys not a number", nil, map[string]string{"HTTPSTATUS_SEQ_MAX_KEYS": "lots"}, serveConfig{}, `serve: HTTPSTATUS_SEQ_MAX_KEYS "lots": want a number such as 100000`},
 		{"seq store not redis", nil, map[string]string{"HTTPSTATUS_SEQ_STORE": "http://127.0.0.1:6379"}, serveConfig{}, "serve: --seq-store: sequence store URL: redis: invalid URL scheme: http (want redis://HOST:PORT/DB)"},
 		{"bad variable under its flag", []string{"--max-slow", "7"}, map[string]string{"HTTPSTATUS_MAX_SLOW": "many"}, with(func(c *serveConfig) { c.maxSlow = 7 }), ""},
+		{"live and TLS variables", nil, map[string]string{"HTTPSTATUS_LIVE_ADDR": "127.0.0.1:8081", "HTTPSTATUS_TLS_CERT": "c.pem", "HTTPSTATUS_TLS_KEY": "k.pem"},
+			with(func(c *serveConfig) { c.liveAddr, c.tlsCert, c.tlsKey = "127.0.0.1:8081", "c.pem", "k.pem" }), ""},
+		{"live and TLS flags over their variables", []string{"--live-addr", ":9", "--tls-cert", "a.pem", "--tls-key", "b.pem"},
+			map[string]string{"HTTPSTATUS_LIVE_ADDR": "127.0.0.1:8081", "HTTPSTATUS_TLS_CERT": "c.pem", "HTTPSTATUS_TLS_KEY": "k.pem"},
+			with(func(c *serveConfig) { c.liveAddr, c.tlsCert, c.tlsKey = ":9", "a.pem", "b.pem" }), ""},
+		{"HTTPSTATUS_H2C", nil, map[string]string{"HTTPSTATUS_H2C": "true"}, with(func(c *serveConfig) { c.h2c = true }), ""},
+		{"--h2c=false over HTTPSTATUS_H2C", []string{"--h2c=false"}, map[string]string{"HTTPSTATUS_H2C": "1"}, defaults, ""},
+		{"h2c not a bool", nil, map[string]string{"HTTPSTATUS_H2C": "yes"}, serveConfig{}, `serve: HTTPSTATUS_H2C "yes": want true or false`},
+		{"bad live addr", []string{"--live-addr", "8081"}, nil, serveConfig{}, `serve: --live-addr "8081": want HOST:PORT, such as 127.0.0.1:8081`},
+		{"cert without key", []string{"--tls-cert", "c.pem"}, nil, serveConfig{}, "serve: --tls-cert and --tls-key go together: give both files, or neither"},
+		{"key without cert", nil, map[string]string{"HTTPSTATUS_TLS_KEY": "k.pem"}, serveConfig{}, "serve: --tls-cert and --tls-key go together: give both files, or neither"},
+		{"h2c with TLS", []string{"--h2c", "--tls-cert", "c.pem", "--tls-key", "k.pem"}, nil, serveConfig{}, "serve: --h2c is HTTP/2 without TLS; with --tls-cert, HTTP/2 is already served over TLS"},
 	}
 	for _, tt := range tests {
 		e.getenv = func(k string) string { return tt.env[k] }
@@ -249,6 +261,10 @@ func TestServeHelp(t *testing.T) {
 		"-base-url string\n    \tpublic URL of the site, for sitemap.xml and robots.txt (env HTTPSTATUS_BASE_URL)",
 		"-fast-path\n    \tanswer plain HTTP/1.1 GET and HEAD requests with the fast path; --fast-path=false serves every request through net/http alone, with the same bytes (env HTTPSTATUS_FAST_PATH) (default true)",
 		"-content string\n    \tserve content files from this directory instead of the embedded ones\n",
+		"-live-addr string\n    \talso serve the live endpoint on this HOST:PORT, at its root in httpstat.us's URL scheme: /503, /random/200,500-504, ?sleep=MS, ?suppressBody=true, X-HttpStatus-* headers (env HTTPSTATUS_LIVE_ADDR)",
+		"-tls-cert string\n    \tserve HTTPS with HTTP/2 and HTTP/1.1 on --addr and --live-addr, with this PEM certificate (chain) file; needs --tls-key (env HTTPSTATUS_TLS_CERT)",
+		"-tls-key string\n    \tthe PEM private key file of --tls-cert (env HTTPSTATUS_TLS_KEY)",
+		"-h2c\n    \talso accept unencrypted HTTP/2 with prior knowledge (h2c) beside HTTP/1.1 on --addr and --live-addr; not with --tls-cert (env HTTPSTATUS_H2C)",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("serve --help does not say %q:\n%s", want, out)
@@ -323,7 +339,10 @@ func TestServe(t *testing.T) {
 }
 
 // TestListen checks what serves each address: the site through the fast
-// path unless --fast-path=false, /metrics through net/http alone.
+// path unless --fast-path=false or TLS is on (with --h2c the fast path
+// hands h2c connections to net/http), the live endpoint and /metrics
+// through net/http alone, and the site and the live endpoint with TLS when
+// it is on.
 func TestListen(t *testing.T) {
 	t.Parallel()
 	e := env{getenv: func(string) string { return "" }, stdout: io.Discard, stderr: io.Discard}
@@ -333,14 +352,17 @@ func TestListen(t *testing.T) {
 	}
 	log := slog.New(slog.DiscardHandler)
 	srv := server.New(rnd, server.Options{Logger: log, SeparateMetrics: true})
+	certFile, keyFile, _ := selfSigned(t)
 	for _, tt := range []struct {
-		flag     string
-		wantSite string
+		flags []string
+		want  []string // the site, the live endpoint, /metrics
 	}{
-		{"--fast-path=true", "*fastpath.Server"},
-		{"--fast-path=false", "*http.Server"},
+		{[]string{"--fast-path=true"}, []string{"*fastpath.Server", "*http.Server", "*http.Server"}},
+		{[]string{"--fast-path=false"}, []string{"*http.Server", "*http.Server", "*http.Server"}},
+		{[]string{"--h2c"}, []string{"*fastpath.Server", "*http.Server", "*http.Server"}},
+		{[]string{"--tls-cert", certFile, "--tls-key", keyFile}, []string{"main.tlsServer", "main.tlsServer", "*http.Server"}},
 	} {
-		c, err := parseServe([]string{"--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0", tt.flag}, e)
+		c, err := parseServe(append([]string{"--addr", "127.0.0.1:0", "--live-addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0"}, tt.flags...), e)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -353,8 +375,8 @@ func TestListen(t *testing.T) {
 			got = append(got, fmt.Sprintf("%T", l.srv))
 			l.ln.Close()
 		}
-		if want := []string{tt.wantSite, "*http.Server"}; !slices.Equal(got, want) {
-			t.Errorf("serve %s: the site and /metrics served by %v, want %v", tt.flag, got, want)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("serve %v: the site, the live endpoint and /metrics served by %v, want %v", tt.flags, got, tt.want)
 		}
 	}
 }
