@@ -35,7 +35,19 @@ type statusAsker interface{ askedStatus() }
 // when the sequence store does not answer, which observe does not log as
 // errors either (the endpoint logs the store's failure itself).
 func (s *Server) handleStatus() http.Handler {
-	h := live.New(
+	h := live.New(s.liveOptions()...)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if a, ok := w.(statusAsker); ok {
+			a.askedStatus()
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// liveOptions are the live endpoint's settings from Options, the same for
+// /status/ and the --live-addr listener.
+func (s *Server) liveOptions() []live.Option {
+	return []live.Option{
 		live.WithCatalog(s.rnd.Catalog()),
 		live.WithMaxSleep(s.opts.MaxSleep),
 		live.WithMaxSlow(s.opts.MaxSlow),
@@ -44,13 +56,7 @@ func (s *Server) handleStatus() http.Handler {
 		live.WithSeqTTL(s.opts.SeqTTL),
 		live.WithSeqMaxKeys(s.opts.SeqMaxKeys),
 		live.WithLogger(s.log),
-	)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if a, ok := w.(statusAsker); ok {
-			a.askedStatus()
-		}
-		h.ServeHTTP(w, r)
-	})
+	}
 }
 
 // storeReady reports whether the sequence store answers, when there is
