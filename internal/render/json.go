@@ -19,21 +19,74 @@ type codeJSON struct {
 }
 
 type entryJSON struct {
-	Name       string            `json:"name"`
-	Registered bool              `json:"registered"`
-	Status     catalog.Status    `json:"status"`
-	Vendor     string            `json:"vendor,omitempty"`
-	Aliases    []string          `json:"aliases"`
-	Summary    string            `json:"summary"`
-	Spec       catalog.Link      `json:"spec"`
-	Sources    []catalog.Link    `json:"sources"`
-	Headers    []catalog.Header  `json:"headers"`
-	Cacheable  bool              `json:"cacheable"`
-	Retry      string            `json:"retry"`
-	Constants  catalog.Constants `json:"constants"`
-	Related    []int             `json:"related"`
-	Example    string            `json:"example,omitempty"`
-	Body       string            `json:"body"`
+	Name       string           `json:"name"`
+	Registered bool             `json:"registered"`
+	Status     catalog.Status   `json:"status"`
+	Vendor     string           `json:"vendor,omitempty"`
+	Aliases    []string         `json:"aliases"`
+	Summary    string           `json:"summary"`
+	Spec       catalog.Link     `json:"spec"`
+	Sources    []catalog.Link   `json:"sources"`
+	Headers    []catalog.Header `json:"headers"`
+	Cacheable  bool             `json:"cacheable"`
+	Retry      string           `json:"retry"`
+	Constants  constantsJSON    `json:"constants"`
+	Related    []int            `json:"related"`
+	Example    string           `json:"example,omitempty"`
+	Body       string           `json:"body"`
+}
+
+// constantsJSON is the constants of a meaning by library, in the order
+// of catalog.Libraries, each list with the current names first; a library
+// without a constant for the meaning is left out.
+type constantsJSON struct {
+	Go     []constantJSON `json:"go,omitempty"`
+	Python []constantJSON `json:"python,omitempty"`
+	Java   []constantJSON `json:"java,omitempty"`
+	DotNet []constantJSON `json:"dotnet,omitempty"`
+	Rust   []constantJSON `json:"rust,omitempty"`
+}
+
+// of returns the list of the library with the given key.
+func (j *constantsJSON) of(key string) *[]constantJSON {
+	switch key {
+	case "go":
+		return &j.Go
+	case "python":
+		return &j.Python
+	case "java":
+		return &j.Java
+	case "dotnet":
+		return &j.DotNet
+	}
+	return &j.Rust
+}
+
+// constantJSON is one constant as code writes it ("HttpStatus.OK"), its
+// state (current, deprecated, removed) and the library releases that
+// added, deprecated and removed it.
+type constantJSON struct {
+	Name        string        `json:"name"`
+	State       catalog.State `json:"state"`
+	Since       string        `json:"since,omitempty"`
+	Deprecated  string        `json:"deprecated,omitempty"`
+	Replacement string        `json:"replacement,omitempty"`
+	Removed     string        `json:"removed,omitempty"`
+}
+
+func constantsJSONOf(c catalog.Constants) constantsJSON {
+	var j constantsJSON
+	for _, lib := range catalog.Libraries {
+		list := j.of(lib.Key)
+		for _, k := range c.Of(lib.Key) {
+			r := constantJSON{Name: lib.Prefix + k.Name, State: k.State(), Since: k.Since, Deprecated: k.Deprecated, Removed: k.Removed}
+			if k.Replacement != "" {
+				r.Replacement = lib.Prefix + k.Replacement
+			}
+			*list = append(*list, r)
+		}
+	}
+	return j
 }
 
 type linkJSON struct {
@@ -83,7 +136,7 @@ func codeJSONOf(p *codePage) codeJSON {
 		j.Entries = append(j.Entries, entryJSON{
 			Name: e.Name, Registered: e.Status.Registered(), Status: e.Status, Vendor: e.Vendor,
 			Aliases: nonNil(e.Aliases), Summary: e.Summary, Spec: e.Spec, Sources: nonNil(e.Sources),
-			Headers: nonNil(e.Headers), Cacheable: e.Cacheable, Retry: e.Retry, Constants: e.Constants,
+			Headers: nonNil(e.Headers), Cacheable: e.Cacheable, Retry: e.Retry, Constants: constantsJSONOf(e.Constants),
 			Related: nonNil(e.Related), Example: e.Example, Body: e.Body,
 		})
 	}

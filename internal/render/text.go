@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/httpstatus/httpstatus/internal/catalog"
 )
 
 // textWriter builds the text form: wrapped at Width, with ANSI colour only
@@ -192,9 +194,16 @@ func (r *Renderer) codeTextColor(p *codePage, color bool) []byte {
 		}
 		if len(v.Constants) > 0 {
 			w.heading("Constants")
-			for _, c := range v.Constants {
-				w.para("- ", "  ", c.Lang+": "+c.Name)
+			for _, l := range v.Constants {
+				for _, c := range l.Rows {
+					s := l.Library.Name + ": " + c.Name
+					if c.Note != string(catalog.StateCurrent) {
+						s += " (" + c.Note + ")"
+					}
+					w.para("- ", "  ", s)
+				}
 			}
+			w.para("", "", constantsNote(constantSources(v.Constants)))
 		}
 		if len(v.Related) > 0 {
 			w.heading("Related")
