@@ -324,14 +324,25 @@ func ParseClass(s string) (string, bool) {
 // for status codes, 100 to 599.
 func InRange(code int) bool { return code >= 100 && code <= 599 }
 
-// HeuristicallyCacheable reports whether RFC 9110 §15.1 lists the code as
-// cacheable by default.
+// HeuristicallyCacheable reports whether a response with the code is
+// cacheable by default: the codes RFC 9110 §15.1 lists, and 451, which
+// RFC 7725 §3 makes so.
 func HeuristicallyCacheable(code int) bool {
 	switch code {
-	case 200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 501:
+	case 200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 451, 501:
 		return true
 	}
 	return false
+}
+
+// CacheableRule returns the document that says whether a response with the
+// code is cacheable by default: RFC 7725 §3 for 451, RFC 9110 §15.1 for
+// every other code.
+func CacheableRule(code int) Link {
+	if code == 451 {
+		return Link{"RFC 7725 §3", "https://www.rfc-editor.org/rfc/rfc7725.html#section-3"}
+	}
+	return Link{"RFC 9110 §15.1", "https://www.rfc-editor.org/rfc/rfc9110.html#section-15.1"}
 }
 
 // parsedFile is a content file parsed: a code or a class, or why not.

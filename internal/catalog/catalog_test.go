@@ -327,3 +327,27 @@ func TestParseErrorsAlone(t *testing.T) {
 		t.Errorf("Load() error = %v\nwant only %q", err, want)
 	}
 }
+
+// TestHeuristicallyCacheable states which codes are cacheable by default
+// and which document says so: RFC 9110 §15.1's list, and 451 by RFC 7725 §3.
+func TestHeuristicallyCacheable(t *testing.T) {
+	tests := []struct {
+		code int
+		want bool
+		rule string
+	}{
+		{200, true, "RFC 9110 §15.1"}, {204, true, "RFC 9110 §15.1"}, {308, true, "RFC 9110 §15.1"},
+		{404, true, "RFC 9110 §15.1"}, {414, true, "RFC 9110 §15.1"}, {501, true, "RFC 9110 §15.1"},
+		{451, true, "RFC 7725 §3"},
+		{201, false, "RFC 9110 §15.1"}, {302, false, "RFC 9110 §15.1"}, {403, false, "RFC 9110 §15.1"},
+		{503, false, "RFC 9110 §15.1"}, {530, false, "RFC 9110 §15.1"},
+	}
+	for _, tt := range tests {
+		if got := HeuristicallyCacheable(tt.code); got != tt.want {
+			t.Errorf("HeuristicallyCacheable(%d) = %v, want %v", tt.code, got, tt.want)
+		}
+		if got := CacheableRule(tt.code).Title; got != tt.rule {
+			t.Errorf("CacheableRule(%d) = %q, want %q", tt.code, got, tt.rule)
+		}
+	}
+}

@@ -155,10 +155,11 @@ func checkLink(p *problems, m meaning, field string, l Link) {
 	}
 }
 
-// checkCacheable requires cacheable to be what RFC 9110 §15.1 says.
+// checkCacheable requires cacheable to be what RFC 9110 §15.1 (or the
+// code's own definition, CacheableRule) says.
 func checkCacheable(_ *Catalog, p *problems, m meaning) {
 	if want := HeuristicallyCacheable(m.e.Code); m.e.Cacheable != want {
-		m.add(p, "cacheable", "%v contradicts RFC 9110 §15.1 (heuristically cacheable: %v)", m.e.Cacheable, want)
+		m.add(p, "cacheable", "%v contradicts %s (heuristically cacheable: %v)", m.e.Cacheable, CacheableRule(m.e.Code).Title, want)
 	}
 }
 

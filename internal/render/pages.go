@@ -36,6 +36,24 @@ type codeLink struct {
 	URL     string
 	Status  catalog.Status
 	Vendor  string
+	// Also marks a meaning after a code's first in a table of every
+	// meaning: its row links to the meaning's part of the page and names
+	// its vendor.
+	Also bool
+}
+
+// meaningLinks returns a row for every meaning of a code, the first
+// linking to the code's page, the others to their part of it.
+func meaningLinks(k *catalog.Code) []codeLink {
+	out := make([]codeLink, len(k.Entries))
+	for i := range k.Entries {
+		out[i] = linkTo(k, &k.Entries[i])
+		if i > 0 {
+			out[i].URL += fmt.Sprintf("#meaning-%d", i+1)
+			out[i].Also = true
+		}
+	}
+	return out
 }
 
 func linkTo(k *catalog.Code, e *catalog.Entry) codeLink {
@@ -88,6 +106,7 @@ type entryView struct {
 	BodyHTML  template.HTML
 	Related   []codeLink
 	Constants []libraryConstants
+	CacheRule catalog.Link // the document that says whether it is cacheable by default
 	Anchor    string
 	IDPrefix  string // prefix of the ids of the entry's sections: "" or "meaning-2-"
 }
@@ -235,7 +254,7 @@ func (r *Renderer) codeData(code int) (*codePage, error) {
 		p.Description = e.Summary
 		for i := range k.Entries {
 			e := &k.Entries[i]
-			v := entryView{Entry: e, Label: Label(e), Constants: constants(e.Constants)}
+			v := entryView{Entry: e, Label: Label(e), Constants: constants(e.Constants), CacheRule: catalog.CacheableRule(code)}
 			if len(k.Entries) > 1 {
 				v.Anchor = fmt.Sprintf("meaning-%d", i+1)
 				v.IDPrefix = v.Anchor + "-"
@@ -285,7 +304,7 @@ func (r *Renderer) classData(name string) (*classPage, error) {
 	p.Class = name
 	p.Crumbs = []crumb{{"Home", "/"}, {name, ""}}
 	for _, c := range r.cat.InClass(name) {
-		p.Rows = append(p.Rows, linkTo(c, c.Primary()))
+		p.Rows = append(p.Rows, meaningLinks(c)...)
 	}
 	return p, nil
 }
@@ -296,9 +315,7 @@ func (r *Renderer) homeData() *homePage {
 	p.Description = "A reference of every HTTP status code: registered, unofficial and vendor-specific, with the RFCs, headers, caching and retry rules."
 	p.Path = "/"
 	for _, k := range r.cat.Codes() {
-		for i := range k.Entries {
-			p.Rows = append(p.Rows, linkTo(k, &k.Entries[i]))
-		}
+		p.Rows = append(p.Rows, meaningLinks(k)...)
 	}
 	return p
 }

@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"html"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -133,9 +135,14 @@ func TestClass5xxMatchesSeed(t *testing.T) {
 			t.Errorf("/5xx: seed line %q is missing", line)
 		}
 	}
-	// The seed's 16 rows, and a row for every other 5xx code the catalog has.
-	if got, want := strings.Count(string(out), "<tr><td><a href="), len(r.Catalog().InClass("5xx")); got != want || got < 16 {
-		t.Errorf("/5xx has %d rows, want %d (at least the seed's 16)", got, want)
+	// The seed's 16 rows, and a row for every other meaning of a 5xx code
+	// the catalog has (530 is Pantheon's, Cloudflare's and Shopify's).
+	want := 0
+	for _, k := range r.Catalog().InClass("5xx") {
+		want += len(k.Entries)
+	}
+	if got := strings.Count(string(out), "<tr><td><a href="); got != want || got < 16 {
+		t.Errorf("/5xx has %d rows, want %d, one per meaning (at least the seed's 16)", got, want)
 	}
 }
 
@@ -389,5 +396,47 @@ func TestLoadCodeRendersTheSame(t *testing.T) {
 	}
 	if _, err := catalog.LoadCode(content.FS(), 999); err != nil {
 		t.Errorf("LoadCode(999): %v", err)
+	}
+}
+
+// TestClassTablesEveryMeaning requires each class page and the home page
+// to have a row for every meaning of every code, the first linking to the
+// code's page and each other one to its part of the page, with its vendor.
+func TestClassTablesEveryMeaning(t *testing.T) {
+	r := newRenderer(t)
+	home, err := r.Home(render.HTML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	several := 0
+	for _, k := range r.Catalog().Codes() {
+		if !catalog.InRange(k.Code) {
+			continue
+		}
+		page, err := r.Class(k.Class(), render.HTML)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, e := range k.Entries {
+			url := fmt.Sprintf("/%d", k.Code)
+			name := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(e.Name)
+			row := fmt.Sprintf(`<a href="%s">%s</a>`, url, name)
+			if i > 0 {
+				several++
+				url += fmt.Sprintf("#meaning-%d", i+1)
+				row = fmt.Sprintf(`<a href="%s">%s</a> <span class="tag">%s</span>`, url, name, e.Vendor)
+			}
+			for name, out := range map[string][]byte{"/" + k.Class(): page, "/": home} {
+				if !bytes.Contains(out, []byte(`<a href="`+url+`">`+strconv.Itoa(k.Code)+`</a>`)) {
+					t.Errorf("%s: no row for meaning %d of %d (%s)", name, i+1, k.Code, e.Name)
+				}
+				if name != "/" && !bytes.Contains(out, []byte(row)) {
+					t.Errorf("%s: meaning %d of %d: want %s", name, i+1, k.Code, row)
+				}
+			}
+		}
+	}
+	if several < 5 {
+		t.Errorf("found %d second meanings, want the catalog's (530 has three)", several)
 	}
 }

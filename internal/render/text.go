@@ -175,7 +175,7 @@ func (r *Renderer) codeTextColor(p *codePage, color bool) []byte {
 		if len(e.Aliases) > 0 {
 			w.field("Also known as", strings.Join(e.Aliases, ", "))
 		}
-		w.field("Cacheable by default", yesNo(e.Cacheable)+" (RFC 9110 §15.1)")
+		w.field("Cacheable by default", yesNo(e.Cacheable)+" ("+v.CacheRule.Title+")")
 		w.field("Retry", e.Retry)
 		w.blank()
 		r.markdownText(w, e.Body)
@@ -241,7 +241,11 @@ func classText(p *classPage) []byte {
 	}
 	w.heading("All " + k.Name + " status codes")
 	for _, l := range p.Rows {
-		w.line(fmt.Sprintf("%d  %s", l.Code, l.Name))
+		name := l.Name
+		if l.Also && l.Vendor != "" {
+			name += " (" + l.Vendor + ")"
+		}
+		w.line(fmt.Sprintf("%d  %s", l.Code, name))
 		w.para("     ", "     ", l.Summary)
 	}
 	return done(w)
