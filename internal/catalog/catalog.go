@@ -272,6 +272,31 @@ func (c *Catalog) Lookup(code int) (*Code, error) {
 	return nil, fmt.Errorf("code %d: %w", code, ErrNotFound)
 }
 
+// Beyond returns, in numeric order, the codes above 599 that the catalog
+// has: vendors' codes outside the range RFC 9110 §15 defines.
+func (c *Catalog) Beyond() []int {
+	var out []int
+	for _, k := range c.codes {
+		if k.Code > 599 {
+			out = append(out, k.Code)
+		}
+	}
+	return out
+}
+
+// JoinCodes writes codes as a reader would: "999", "783 and 999", "600,
+// 783 and 999", each with prefix ("/" makes them paths).
+func JoinCodes(prefix string, codes []int) string {
+	s := make([]string, len(codes))
+	for i, n := range codes {
+		s[i] = prefix + strconv.Itoa(n)
+	}
+	if len(s) < 2 {
+		return strings.Join(s, "")
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
+}
+
 // Classes returns the five classes in order.
 func (c *Catalog) Classes() []*Class { return c.classes }
 

@@ -351,3 +351,21 @@ func TestHeuristicallyCacheable(t *testing.T) {
 		}
 	}
 }
+
+func TestJoinCodes(t *testing.T) {
+	tests := []struct {
+		prefix string
+		codes  []int
+		want   string
+	}{
+		{"", nil, ""},
+		{"/", []int{999}, "/999"},
+		{"", []int{783, 999}, "783 and 999"},
+		{"/", []int{600, 783, 999}, "/600, /783 and /999"},
+	}
+	for _, tt := range tests {
+		if got := JoinCodes(tt.prefix, tt.codes); got != tt.want {
+			t.Errorf("JoinCodes(%q, %v) = %q, want %q", tt.prefix, tt.codes, got, tt.want)
+		}
+	}
+}

@@ -118,6 +118,7 @@ func (r *Renderer) NotFound(path string, f Format) ([]byte, error) {
 		return r.execute("notfound", p)
 	}
 	p.Crumbs = []crumb{{"Home", "/"}, {"Not found", ""}}
+	p.Beyond = r.cat.Beyond()
 	q := strings.NewReplacer("/", " ", "-", " ", "_", " ", ".", " ", "+", " ").Replace(path)
 	for _, res := range r.cat.Search(q, 5) {
 		p.Suggestions = append(p.Suggestions, linkTo(res.Code, res.Entry))

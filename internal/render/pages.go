@@ -146,6 +146,7 @@ type searchPage struct {
 type notFoundPage struct {
 	base
 	Suggestions []codeLink
+	Beyond      []int // the catalog's codes above 599
 }
 
 // Label describes the status of a meaning in a few words:

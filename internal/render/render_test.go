@@ -440,3 +440,19 @@ func TestClassTablesEveryMeaning(t *testing.T) {
 		t.Errorf("found %d second meanings, want the catalog's (530 has three)", several)
 	}
 }
+
+// TestNotFoundNamesTheRange requires the text 404 page to say where status
+// codes live truthfully: 100 to 599, and the vendors' codes above 599 the
+// catalog has.
+func TestNotFoundNamesTheRange(t *testing.T) {
+	r := newRenderer(t)
+	out, err := r.NotFound("/700", render.Text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(string(out)), " ")
+	want := "Status codes live at /100 to /599, vendors' codes above 599 at " + catalog.JoinCodes("/", r.Catalog().Beyond()) + "; classes at /1xx to /5xx."
+	if !strings.Contains(text, want) {
+		t.Errorf("NotFound(/700) text:\n%s\nwant it to contain %q", out, want)
+	}
+}

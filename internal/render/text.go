@@ -303,7 +303,11 @@ func searchText(p *searchPage, color bool) []byte {
 func notFoundText(p *notFoundPage) []byte {
 	w := &textWriter{}
 	w.title("404 Not Found")
-	w.para("", "", "Nothing lives at "+p.Path+". Status codes live at /100 to /599, classes at /1xx to /5xx.")
+	where := "Status codes live at /100 to /599"
+	if len(p.Beyond) > 0 {
+		where += ", vendors' codes above 599 at " + catalog.JoinCodes("/", p.Beyond)
+	}
+	w.para("", "", "Nothing lives at "+p.Path+". "+where+"; classes at /1xx to /5xx.")
 	if len(p.Suggestions) > 0 {
 		w.heading("Did you mean")
 		for _, l := range p.Suggestions {
