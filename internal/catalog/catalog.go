@@ -25,6 +25,20 @@ import (
 // ErrNotFound reports that a code or class has no entry in the catalog.
 var ErrNotFound = errors.New("not found")
 
+// License is the licence of the guide's content, the files content/LICENSE
+// describes: every output made from them carries it.
+var License = Link{Title: "CC BY-SA 4.0", URL: "https://creativecommons.org/licenses/by-sa/4.0/"}
+
+// Wikipedia is the article some summaries are the wording of, which the
+// licence asks the guide to credit.
+var Wikipedia = Link{Title: "Wikipedia's List of HTTP status codes", URL: "https://en.wikipedia.org/wiki/List_of_HTTP_status_codes"}
+
+// Attribution is the credit the licence asks for, as one sentence of plain
+// text.
+func Attribution() string {
+	return "The httpstatus guide and its contributors; some summaries are the wording of " + Wikipedia.Title + " <" + Wikipedia.URL + ">, by its contributors."
+}
+
 // Status says how a meaning of a code is standardised.
 type Status string
 

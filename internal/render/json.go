@@ -8,6 +8,23 @@ import (
 	"github.com/httpstatus/httpstatus/internal/catalog"
 )
 
+// credit is the content's licence and the credit it asks for, in every
+// JSON form that carries content.
+type credit struct {
+	License     *catalog.Link `json:"license,omitempty"`
+	Attribution string        `json:"attribution,omitempty"`
+}
+
+func contentCredit() credit {
+	return credit{License: &catalog.License, Attribution: catalog.Attribution()}
+}
+
+// codesJSON is /codes.json: every code, with the content's licence.
+type codesJSON struct {
+	credit
+	Codes []codeJSON `json:"codes"`
+}
+
 type codeJSON struct {
 	Code     int         `json:"code"`
 	Name     string      `json:"name"`
@@ -16,6 +33,7 @@ type codeJSON struct {
 	Assigned bool        `json:"assigned"`
 	TreatAs  int         `json:"treat_as,omitempty"`
 	Entries  []entryJSON `json:"entries"`
+	credit
 }
 
 type entryJSON struct {
@@ -98,19 +116,28 @@ type linkJSON struct {
 	URL     string `json:"url"`
 }
 
+// classJSON is a class page in the seed's shape, as the HTML and text
+// forms show it: the title ("5xx HTTP Status Codes"), the lead, the notice
+// that the guide's pages are served 200 OK, what the class means, where its
+// responses appear, implementation notes, and every meaning of its codes.
+// Name is the class in words ("Server error").
 type classJSON struct {
 	Class   string     `json:"class"`
 	Title   string     `json:"title"`
+	Name    string     `json:"name"`
 	Lead    string     `json:"lead"`
+	Notice  string     `json:"notice"`
 	Means   string     `json:"means"`
 	Appears []string   `json:"appears"`
 	Notes   []string   `json:"notes"`
 	Codes   []linkJSON `json:"codes"`
+	credit
 }
 
 type searchJSON struct {
 	Query   string     `json:"query"`
 	Results []linkJSON `json:"results"`
+	credit
 }
 
 type notFoundJSON struct {
@@ -127,7 +154,7 @@ func nonNil[T any](s []T) []T {
 }
 
 func codeJSONOf(p *codePage) codeJSON {
-	j := codeJSON{Code: p.Code, Class: p.ClassName, URL: p.Path, Assigned: len(p.Entries) > 0, TreatAs: p.TreatAs, Entries: []entryJSON{}}
+	j := codeJSON{credit: contentCredit(), Code: p.Code, Class: p.ClassName, URL: p.Path, Assigned: len(p.Entries) > 0, TreatAs: p.TreatAs, Entries: []entryJSON{}}
 	for _, v := range p.Entries {
 		e := v.Entry
 		if j.Name == "" {
@@ -153,11 +180,11 @@ func jsonLinks(ls []codeLink) []linkJSON {
 
 func classJSONOf(p *classPage) classJSON {
 	k := p.Info
-	return classJSON{Class: k.Name, Title: k.Title, Lead: k.Lead, Means: k.Means, Appears: k.Appears, Notes: k.Notes, Codes: jsonLinks(p.Rows)}
+	return classJSON{credit: contentCredit(), Class: k.Name, Title: p.Title, Name: k.Title, Lead: k.Lead, Notice: p.Notice, Means: k.Means, Appears: k.Appears, Notes: k.Notes, Codes: jsonLinks(p.Rows)}
 }
 
 func searchJSONOf(p *searchPage) searchJSON {
-	return searchJSON{Query: p.Query, Results: jsonLinks(p.Results)}
+	return searchJSON{credit: contentCredit(), Query: p.Query, Results: jsonLinks(p.Results)}
 }
 
 // marshal encodes v as indented JSON with a final newline, leaving <, >

@@ -456,3 +456,85 @@ func TestNotFoundNamesTheRange(t *testing.T) {
 		t.Errorf("NotFound(/700) text:\n%s\nwant it to contain %q", out, want)
 	}
 }
+
+var metaDescription = regexp.MustCompile(`<meta name="description" content="([^"]*)">`)
+
+// TestEveryPageHasCreditAndDescription requires every HTML page (each
+// documentation page, search with and without a query, and the not-found
+// page) to have a non-empty meta description and the content's licence in
+// its footer; every JSON page the licence and attribution; and every text
+// page the licence.
+func TestEveryPageHasCreditAndDescription(t *testing.T) {
+	r := newRenderer(t)
+	type page struct {
+		name string
+		f    render.Format
+		out  func() ([]byte, error)
+	}
+	var pages []page
+	for _, p := range r.Pages() {
+		pages = append(pages, page{p.Path(), p.Format, func() ([]byte, error) { return r.Render(p) }})
+	}
+	for _, q := range []string{"", "gateway"} {
+		pages = append(pages, page{"/search?q=" + q, render.HTML, func() ([]byte, error) { return r.Search(q, render.HTML) }})
+	}
+	pages = append(pages, page{"not found", render.HTML, func() ([]byte, error) { return r.NotFound("/nothing", render.HTML) }})
+	license := `<a rel="license" href="` + catalog.License.URL + `">` + catalog.License.Title + `</a>`
+	for _, p := range pages {
+		out, err := p.out()
+		if err != nil {
+			t.Fatalf("%s: %v", p.name, err)
+		}
+		switch p.f {
+		case render.HTML:
+			if m := metaDescription.FindSubmatch(out); m == nil || strings.TrimSpace(string(m[1])) == "" {
+				t.Errorf("%s: no meta description, or an empty one", p.name)
+			}
+			if !bytes.Contains(out, []byte(license)) {
+				t.Errorf("%s: the footer does not credit the content's licence", p.name)
+			}
+		case render.JSON:
+			var j struct {
+				License     catalog.Link `json:"license"`
+				Attribution string       `json:"attribution"`
+			}
+			if err := json.Unmarshal(out, &j); err != nil || j.License != catalog.License || j.Attribution != catalog.Attribution() {
+				t.Errorf("%s: license %v, attribution %q (%v), want %v and %q", p.name, j.License, j.Attribution, err, catalog.License, catalog.Attribution())
+			}
+		case render.Text:
+			if !bytes.Contains(out, []byte("Licence: "+catalog.License.Title)) {
+				t.Errorf("%s: the text does not name the content's licence", p.name)
+			}
+		}
+	}
+}
+
+// TestClassPageThreeForms requires each class page to say the same in its
+// three forms: the title "Nxx HTTP Status Codes", the lead and the notice
+// that the guide's pages are served 200 OK.
+func TestClassPageThreeForms(t *testing.T) {
+	r := newRenderer(t)
+	for _, k := range r.Catalog().Classes() {
+		title := k.Name + " HTTP Status Codes"
+		js, err := r.Class(k.Name, render.JSON)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var j struct{ Title, Lead, Notice string }
+		if err := json.Unmarshal(js, &j); err != nil || j.Title != title || j.Lead != k.Lead || j.Notice != render.Notice {
+			t.Errorf("/%s.json: title %q, lead %q, notice %q (%v); want %q, %q, %q", k.Name, j.Title, j.Lead, j.Notice, err, title, k.Lead, render.Notice)
+		}
+		for _, f := range []render.Format{render.HTML, render.Text} {
+			out, err := r.Class(k.Name, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := strings.Join(strings.Fields(string(out)), " ")
+			for _, want := range []string{title, k.Lead, render.Notice} {
+				if !strings.Contains(text, want) {
+					t.Errorf("/%s.%s: %q is missing", k.Name, f, want)
+				}
+			}
+		}
+	}
+}

@@ -126,6 +126,13 @@ func (w *textWriter) bytes() []byte {
 
 func done(w *textWriter) []byte { return append(w.bytes(), '\n') }
 
+// credit writes the content's licence and attribution, which every text
+// form of content ends with.
+func (w *textWriter) credit() {
+	w.blank()
+	w.para("", "", "Content: "+catalog.Attribution()+" Licence: "+catalog.License.Title+" <"+catalog.License.URL+">.")
+}
+
 func yesNo(b bool) string {
 	if b {
 		return "yes"
@@ -155,6 +162,7 @@ func (r *Renderer) codeTextColor(p *codePage, color bool) []byte {
 		w.field("Treat as", fmt.Sprintf("%d %s (/%d)", p.TreatAs, p.TreatName, p.TreatAs))
 		w.blank()
 		w.para("", "", p.Notice)
+		w.credit()
 		return done(w)
 	}
 	title := fmt.Sprintf("%d %s", p.Code, p.Entries[0].Name)
@@ -220,6 +228,7 @@ func (r *Renderer) codeTextColor(p *codePage, color bool) []byte {
 	}
 	w.blank()
 	w.para("", "", p.Notice)
+	w.credit()
 	return done(w)
 }
 
@@ -248,6 +257,7 @@ func classText(p *classPage) []byte {
 		w.line(fmt.Sprintf("%d  %s", l.Code, name))
 		w.para("     ", "     ", l.Summary)
 	}
+	w.credit()
 	return done(w)
 }
 
@@ -261,6 +271,7 @@ func homeText(p *homePage) []byte {
 	}
 	w.heading("All status codes")
 	w.list(p.Rows)
+	w.credit()
 	return done(w)
 }
 

@@ -227,9 +227,9 @@
   };
   var done = function () { if (list.children.length) box.hidden = false; };
   var fromCatalog = function () {
-    return fetch("/codes.json").then(function (r) { return r.json(); }).then(function (codes) {
+    return fetch("/codes.json").then(function (r) { return r.json(); }).then(function (data) {
       var scored = [];
-      codes.forEach(function (c) {
+      (data.codes || []).forEach(function (c) {
         c.entries.forEach(function (e) {
           var hay = (c.code + " " + e.name + " " + (e.aliases || []).join(" ") + " " + (e.vendor || "")).toLowerCase();
           var s = 0;
