@@ -7,6 +7,10 @@
 #                (scripts/vulncheck.sh: an offline-built vulnerability DB)
 #   make fuzz    every FuzzXxx for FUZZTIME each (run by integration)
 #   make build   the binary, static (CGO_ENABLED=0), in bin/httpstatus
+#   make clients runs real HTTP clients (curl, wget, Go, Python, Node, Java,
+#                Chromium, Firefox) against the live endpoint and rewrites
+#                their observations in content/clients (tools/clients);
+#                make test fails when a client no longer does what they say
 #   make bench   the load benchmark against a bare net/http server, nginx
 #                and go-httpbin, under 3 minutes (see BENCHMARKS.md); the
 #                report also goes to bin/bench-report.md. Not in make test.
@@ -22,7 +26,7 @@ STATICCHECK_VERSION := v0.8.2
 GOVULNCHECK_VERSION := v1.9.0
 FUZZTIME ?= 5s
 
-.PHONY: test unit integration deps build check fmt fuzz bench
+.PHONY: test unit integration deps build check fmt fuzz bench clients
 
 build:
 	CGO_ENABLED=0 $(GO) build -o bin/httpstatus ./cmd/httpstatus
@@ -51,6 +55,11 @@ fuzz:
 # servers and wrk to separate cores, prints a Markdown table and the goals.
 bench:
 	$(GO) run ./internal/bench/harness -o bin/bench-report.md
+
+# Rewrites content/clients after a deliberate change or upgrade; review
+# the diff. (make test checks the data: TestIntegrationClients.)
+clients: deps
+	$(GO) run ./tools/clients
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')
