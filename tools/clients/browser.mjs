@@ -5,8 +5,8 @@
 //
 // Prints {"version": ...} once the browser is up, then reads one job a
 // line on stdin (JSON, with an id) and prints one answer a line, with the
-// same id, as each job ends; jobs run at once, each in a fresh browser
-// context whose page starts on job.page, a page of another origin. A
+// same id, as each job ends; jobs run at once, each in a page of its own
+// that starts on job.page, a page of another origin. A
 // job's mode is "navigate" (the tab goes to the URL; a POST is a form
 // submitted from the page) or "fetch" (fetch() from the page).
 // Navigations send no request headers of the job: a page cannot ask for
@@ -92,23 +92,24 @@ async function fetchFrom(page, job) {
   }, job);
 }
 
-// setUp opens a page of a fresh browser context on job.page, one job at
-// a time (Firefox loses pages made at the same moment), trying again when
-// the browser fails to.
+// setUp opens a page on job.page, one job at a time (Firefox loses pages
+// made at the same moment), trying again when the browser fails to. The
+// pages share one browser context: each job's servers are on ports of
+// their own, so no cache, connection or credential of one job can serve
+// another, and a context per job costs the browser more than the job.
 let queue = Promise.resolve();
 function setUp(job) {
   const next = queue.then(async () => {
     let err;
     for (let i = 0; i < 3; i++) {
-      let ctx;
+      let page;
       try {
-        ctx = await browser.createBrowserContext();
-        const page = await ctx.newPage();
+        page = await browser.newPage();
         await page.goto(job.page, { timeout: 30000 });
-        return { ctx, page };
+        return page;
       } catch (e) {
         err = e;
-        if (ctx) await ctx.close().catch(() => {});
+        if (page) await page.close().catch(() => {});
       }
     }
     throw err;
@@ -118,9 +119,9 @@ function setUp(job) {
 }
 
 async function run(job) {
-  let set;
+  let page;
   try {
-    set = await setUp(job);
+    page = await setUp(job);
   } catch (e) {
     // Not the client's behaviour: the harness could not set up a page.
     console.log(JSON.stringify({ id: job.id, harness_error: 'set up a page: ' + e.message }));
@@ -139,7 +140,7 @@ async function run(job) {
       };
       timer = setTimeout(wait, job.limit * 1000);
     });
-    const work = job.mode === 'fetch' ? fetchFrom(set.page, job) : navigate(set.page, job);
+    const work = job.mode === 'fetch' ? fetchFrom(page, job) : navigate(page, job);
     out = await Promise.race([work.catch((e) => ({ status: 0, body_bytes: 0, error: e.message })), limit]);
   } catch (e) {
     out = { status: 0, body_bytes: 0, error: e.message };
@@ -156,7 +157,7 @@ async function run(job) {
   }
   out.id = job.id;
   console.log(JSON.stringify(out));
-  set.ctx.close().catch(() => {});
+  page.close().catch(() => {});
 }
 
 const rl = readline.createInterface({ input: process.stdin });

@@ -46,7 +46,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("clients", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.data, "data", "content/clients", "directory of the data, relative to the module root")
-	fs.BoolVar(&c.check, "check", false, "compare with the data instead of rewriting it; exit 1 on any difference")
+	fs.BoolVar(&c.check, "check", false, "compare with the data instead of rewriting it (a result that differs is run once more); exit 1 on any difference")
 	fs.StringVar(&c.only, "only", "", "run only the scenarios whose ID contains this; prints, never writes")
 	fs.BoolVar(&c.verbose, "v", false, "print each result as it comes")
 	fs.IntVar(&c.parallel, "parallel", 6, "clients running at once")
@@ -91,21 +91,26 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if c.verbose {
 		verbose = stdout
 	}
+	dir := filepath.Join(root, c.data)
+	var (
+		oldInfos []ClientInfo
+		old      map[string]ScenarioFile
+	)
+	if c.check {
+		if oldInfos, old, err = loadData(dir); err != nil {
+			return err
+		}
+	}
 	start := time.Now()
-	infos, files, err := runMatrix(ctx, root, scns, c.parallel, verbose)
+	infos, files, err := runMatrix(ctx, root, scns, c.parallel, verbose, old)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stderr, "clients: %d scenarios × %d clients in %s\n", len(scns), len(infos), time.Since(start).Round(time.Second))
-	dir := filepath.Join(root, c.data)
 	switch {
 	case c.only != "":
 		return nil
 	case c.check:
-		oldInfos, old, err := loadData(dir)
-		if err != nil {
-			return err
-		}
 		return compare(oldInfos, old, infos, files)
 	}
 	if _, old, err := loadData(dir); err == nil && !c.fresh {
@@ -114,9 +119,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return writeData(dir, infos, files)
 }
 
-// runMatrix starts the server and the browsers, runs scns with every
-// client and returns the clients and the data.
-func runMatrix(ctx context.Context, root string, scns []scenario, parallel int, verbose io.Writer) ([]ClientInfo, []ScenarioFile, error) {
+// runMatrix starts the server and the clients' workers, runs scns with
+// every client and returns the clients and the data. With old (the
+// committed data, when checking), a result old does not accept is run
+// once more (harness.recheck).
+func runMatrix(ctx context.Context, root string, scns []scenario, parallel int, verbose io.Writer, old map[string]ScenarioFile) ([]ClientInfo, []ScenarioFile, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	defer wg.Wait()
@@ -151,6 +158,11 @@ func runMatrix(ctx context.Context, root string, scns []scenario, parallel int, 
 	files, err := h.run(ctx, scns, time.Now().UTC().Format(time.DateOnly))
 	if err != nil {
 		return nil, nil, err
+	}
+	if old != nil {
+		if err := h.recheck(ctx, scns, files, old); err != nil {
+			return nil, nil, err
+		}
 	}
 	infos := make([]ClientInfo, len(h.clients))
 	for i, c := range h.clients {

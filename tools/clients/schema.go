@@ -4,7 +4,7 @@
 // every scenario as data: the files of content/clients.
 //
 //	go run ./tools/clients               rewrite content/clients (make clients)
-//	go run ./tools/clients -check        compare with content/clients, fail on a difference
+//	go run ./tools/clients -check        compare with content/clients, fail on a difference (run twice)
 //	go run ./tools/clients -only 302     run the scenarios whose ID contains "302", print the results
 //	go run ./tools/clients -fresh        rewrite, dropping the results also seen in earlier runs
 //
