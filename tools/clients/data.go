@@ -106,9 +106,11 @@ func (o Observation) accepts(r Result) bool {
 	return slices.ContainsFunc(append([]Result{o.Result}, o.AlsoSeen...), func(x Result) bool { return reflect.DeepEqual(x, r) })
 }
 
-// merge keeps, in each fresh observation, the results the committed data
-// holds for the same client and version that differ from the fresh one,
-// as also seen.
+// merge keeps the committed result of each client whose version is the
+// same, and adds the fresh result to the results also seen when the data
+// does not accept it yet: rewriting after a run that saw nothing new
+// changes nothing but the date, and a client whose behaviour depends on
+// timing collects its variants. A new version starts afresh.
 func merge(old map[string]ScenarioFile, fresh []ScenarioFile) {
 	for i, f := range fresh {
 		o, ok := old[f.Scenario.ID]
@@ -117,16 +119,14 @@ func merge(old map[string]ScenarioFile, fresh []ScenarioFile) {
 		}
 		for k, n := range f.Observations {
 			for _, c := range o.Observations {
-				if c.Client != n.Client || c.Version != n.Version {
+				if c.Client != n.Client || c.Version != n.Version || !slices.Equal(c.Options, n.Options) {
 					continue
 				}
-				for _, r := range append([]Result{c.Result}, c.AlsoSeen...) {
-					if !n.accepts(r) {
-						n.AlsoSeen = append(n.AlsoSeen, r)
-					}
+				if !c.accepts(n.Result) {
+					c.AlsoSeen = append(c.AlsoSeen, n.Result)
 				}
+				fresh[i].Observations[k] = c
 			}
-			fresh[i].Observations[k] = n
 		}
 	}
 }

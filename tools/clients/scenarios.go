@@ -86,7 +86,7 @@ func scenarios() []scenario {
 			Response: c.name + " with Location: /status/200"})
 	}
 	harness(Scenario{ID: "redirect-loop", Title: "An endless chain of 302s: how many hops a client follows",
-		Codes: []int{302, 301, 307, 308}, Method: "GET", Path: "/loop/0", Follow: true,
+		Codes: []int{302, 301, 307, 308}, Method: "GET", Path: "/loop/0", Follow: true, Limit: limitHang,
 		Response: "302 to /loop/N+1, for ever (200 at /loop/100)"}, atHarness)
 	harness(Scenario{ID: "redirect-cross-origin-auth", Title: "Authorization on a 302 to another origin (another port)",
 		Codes: []int{302, 401}, Method: "GET", Path: "/cross", Follow: true, Headers: []string{"Authorization: Bearer secret"},

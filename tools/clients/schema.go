@@ -104,9 +104,10 @@ type Observation struct {
 	Options []string `json:"options,omitempty"`
 	Result  Result   `json:"result"`
 	// AlsoSeen are other results the same version of the client gave in
-	// earlier runs: its behaviour depends on timing (which of two
-	// connections wins, say). The check accepts any of them. Rewriting
-	// the data keeps them while the version stays the same.
+	// other runs: its behaviour depends on timing (which of two
+	// connections wins, say, or a busy machine). The check accepts any
+	// of them. Rewriting the data keeps Result and adds a new result
+	// here while the version stays the same.
 	AlsoSeen []Result `json:"also_seen,omitempty"`
 }
 

@@ -168,8 +168,9 @@ func TestCompare(t *testing.T) {
 	}
 }
 
-// TestMerge checks that rewriting keeps an earlier result of the same
-// version as also seen, and drops those of another version.
+// TestMerge checks that rewriting keeps the committed result of the same
+// version, adds a new result as also seen, and starts afresh with another
+// version.
 func TestMerge(t *testing.T) {
 	committed := validFile()
 	old := map[string]ScenarioFile{committed.Scenario.ID: committed}
@@ -178,11 +179,12 @@ func TestMerge(t *testing.T) {
 	fresh.Observations[1].Version = "go1.27"
 	fresh.Observations[1].Result.Error = "unexpected EOF"
 	merge(old, []ScenarioFile{fresh})
-	if got := fresh.Observations[0].AlsoSeen; len(got) != 1 || got[0].Status != 302 {
-		t.Errorf("curl also seen = %+v, want the committed 302", got)
+	curl := fresh.Observations[0]
+	if curl.Result.Status != 302 || len(curl.AlsoSeen) != 1 || curl.AlsoSeen[0].Status != 200 {
+		t.Errorf("curl = %+v, want the committed 302, and 200 also seen", curl)
 	}
-	if got := fresh.Observations[1].AlsoSeen; got != nil {
-		t.Errorf("go (new version) also seen = %+v, want none", got)
+	if got := fresh.Observations[1]; got.Result.Error != "unexpected EOF" || got.AlsoSeen != nil {
+		t.Errorf("go (new version) = %+v, want the fresh result alone", got)
 	}
 	if got := fresh.Observations[2].AlsoSeen; got != nil {
 		t.Errorf("wget (same result) also seen = %+v, want none", got)
