@@ -458,7 +458,9 @@ func loadTLS(c serveConfig) (*tls.Config, error) {
 // with prior knowledge with --h2c; HTTP/1.1 alone otherwise.
 func withProtocols(hs *http.Server, c serveConfig, tc *tls.Config) httpServer {
 	if tc != nil {
-		hs.TLSConfig = tc
+		// A copy per server: ServeTLS adds the ALPN protocols to the
+		// server's TLSConfig, and two servers must not write one config.
+		hs.TLSConfig = tc.Clone()
 		return tlsServer{hs}
 	}
 	if c.h2c {
