@@ -60,7 +60,10 @@
 // ?sleep=MS waits that long before the final response, up to a cap
 // (WithMaxSleep); a client that goes away ends the wait. At most
 // WithMaxSlow requests sleep at once; beyond that the answer is the
-// handler's own 503 with Retry-After: 1. A request header
+// handler's own 503 with Retry-After: 1. With WithClientMaxSlow, each
+// client (WithClientKey) may have only so many of them; beyond that its
+// next one is a 429 with Retry-After and the RateLimit-Policy and
+// RateLimit fields of draft-ietf-httpapi-ratelimit-headers-10. A request header
 // "X-HttpStatus-Response-NAME: VALUE" asks for "NAME: VALUE" in the
 // response, for a short list of safe names. Query parameters the endpoint
 // does not know are ignored (cache-busters such as ?_=1700000000); the
@@ -79,7 +82,6 @@ package live
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -124,6 +126,9 @@ type handler struct {
 	hint      string   // the codes it answers, for error messages
 	hExpose   []string // the value of Access-Control-Expose-Headers
 	slow      chan struct{}
+	// clients counts each client's slow requests, or is nil without
+	// WithClientMaxSlow.
+	clients *clientSlots
 	// compat shapes bodies as httpstat.us did (compat.go).
 	compat bool
 }
@@ -133,7 +138,7 @@ type handler struct {
 // content embedded in this module, loaded once per process.
 func New(opts ...Option) http.Handler {
 	c := newConfig(opts)
-	l := &handler{cfg: c, slow: make(chan struct{}, c.maxSlow), hint: "100 to 599"}
+	l := &handler{cfg: c, slow: make(chan struct{}, c.maxSlow), clients: newClientSlots(c.clientMaxSlow), hint: "100 to 599"}
 	l.finalName = http.StatusText(http.StatusOK) // the catalog has 200; this is only a fallback
 	if k, err := c.cat.Lookup(http.StatusOK); err == nil {
 		l.finalName = k.Primary().Name
@@ -200,15 +205,11 @@ func (l *handler) setHeaders(h http.Header) {
 // when it asks for a sleep.
 func (l *handler) answer(w http.ResponseWriter, r *http.Request, choices []choice, p params) {
 	if p.sleep > 0 {
-		select {
-		case l.slow <- struct{}{}:
-			defer func() { <-l.slow }()
-		default:
-			w.Header()["Retry-After"] = hSlowRetry
-			writeError(w, r, http.StatusServiceUnavailable,
-				fmt.Sprintf("Too many slow requests at once (at most %d may sleep): try again shortly.", cap(l.slow)))
+		give, ok := l.takeSlow(w, r)
+		if !ok {
 			return
 		}
+		defer give()
 	}
 	l.respond(w, r, l.status(pick(choices, l.cfg.randN)), p)
 }

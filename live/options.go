@@ -2,6 +2,7 @@ package live
 
 import (
 	"math/rand/v2"
+	"net/http"
 	"sync"
 	"time"
 
@@ -28,6 +29,12 @@ type config struct {
 	cat      *catalog.Catalog
 	maxSleep time.Duration
 	maxSlow  int
+	// clientMaxSlow is each client's share of maxSlow, or 0 for none;
+	// clientKey names the client of a request; refused is told of each
+	// request refused by a limit.
+	clientMaxSlow int
+	clientKey     func(*http.Request) string
+	refused       func(*http.Request, string)
 	// randN returns a number in [0, n); it must be safe for concurrent
 	// use. Tests set it to make picks predictable.
 	randN func(n uint64) uint64
@@ -78,7 +85,10 @@ var embedded = sync.OnceValues(func() (*catalog.Catalog, error) { return catalog
 
 // newConfig applies opts over the defaults.
 func newConfig(opts []Option) config {
-	c := config{maxSleep: DefaultMaxSleep, maxSlow: DefaultMaxSlow, randN: rand.Uint64N}
+	c := config{
+		maxSleep: DefaultMaxSleep, maxSlow: DefaultMaxSlow, randN: rand.Uint64N,
+		clientKey: peerKey, refused: func(*http.Request, string) {},
+	}
 	for _, o := range opts {
 		o(&c)
 	}

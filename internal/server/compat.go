@@ -20,7 +20,7 @@ func (s *Server) Compat() http.Handler {
 		keys[p] = compatRoute + p
 	}
 	allow := func(string) string { return allowLive }
-	return s.observeRoutes(s.recoverPanics(securityHeaders(s.guardAllow(mux, allow))), func(pattern string) string {
+	return s.observeRoutes(s.recoverPanics(securityHeaders(s.limitRate(s.guardAllow(mux, allow)))), func(pattern string) string {
 		if k, ok := keys[pattern]; ok {
 			return k
 		}
@@ -39,6 +39,9 @@ func (s *Server) handleCompat() http.Handler {
 		live.WithCatalog(s.rnd.Catalog()),
 		live.WithMaxSleep(s.opts.MaxSleep),
 		live.WithMaxSlow(s.opts.MaxSlow),
+		live.WithClientKey(s.liveClientKey),
+		live.WithClientMaxSlow(s.opts.ClientMaxSlow),
+		live.WithRefused(s.refused),
 	)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if a, ok := w.(statusAsker); ok {
