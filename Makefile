@@ -14,8 +14,11 @@
 #                editing content (a test fails while it is stale)
 #   make bench   the load benchmark (tools/bench) against a bare net/http
 #                server, nginx and go-httpbin, with every guardrail met or
-#                not, under 4 minutes (see BENCHMARKS.md); the report also
-#                goes to bin/bench-report.md. Not in make test.
+#                not, under 4 minutes (see BENCHMARKS.md; the report also
+#                goes to bin/bench-report.md); then held requests against
+#                go-httpbin (tools/heldbench, about 2 minutes) and annotate
+#                against awk | sort | uniq (tools/annotatebench). Not in
+#                make test.
 #
 # Integration tests carry the build tag "integration", so a plain
 # "go test ./..." stays fast and needs nothing but Go.
@@ -66,6 +69,8 @@ fuzz:
 # guardrails.
 bench:
 	$(GO) run ./tools/bench/harness -o bin/bench-report.md
+	$(GO) run ./tools/heldbench
+	$(GO) run ./tools/annotatebench
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

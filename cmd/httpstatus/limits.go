@@ -2,6 +2,7 @@ package main
 
 import (
 	"flag"
+	"log/slog"
 	"strconv"
 
 	"github.com/httpstatus/httpstatus/internal/clientid"
@@ -71,7 +72,7 @@ func checkLimits(c limitsConfig) error {
 }
 
 // limitOptions sets the server's options of the per-client limits from
-// c, checked by checkLimits, and logs them with o.Logger.
+// c, checked by checkLimits.
 func limitOptions(o *server.Options, c limitsConfig) error {
 	trusted, err := clientid.ParsePrefixes(c.trustedProxies)
 	if err != nil {
@@ -81,7 +82,11 @@ func limitOptions(o *server.Options, c limitsConfig) error {
 		return usagef("serve: --client-header: %v", err)
 	}
 	o.ClientRate, o.ClientBurst, o.ClientMaxSlow = c.clientRate, c.clientBurst, c.clientMaxSlow
-	o.Logger.Info("client limits", "trusted_proxies", c.trustedProxies, "client_header", c.clientHeader,
-		"client_rate", c.clientRate, "client_burst", c.clientBurst, "client_max_slow", c.clientMaxSlow)
 	return nil
+}
+
+// logLimits logs the per-client limits, once the server listens.
+func logLimits(log *slog.Logger, c limitsConfig) {
+	log.Info("client limits", "trusted_proxies", c.trustedProxies, "client_header", c.clientHeader,
+		"client_rate", c.clientRate, "client_burst", c.clientBurst, "client_max_slow", c.clientMaxSlow)
 }

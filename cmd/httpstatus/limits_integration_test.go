@@ -50,9 +50,9 @@ func boundClient(src string, conns int) *http.Client {
 	}
 }
 
-// get sends a GET with the headers given as name, value pairs and
+// getWith sends a GET with the headers given as name, value pairs and
 // returns the status, the response headers and the body.
-func get(client *http.Client, url string, header ...string) (int, http.Header, string, error) {
+func getWith(client *http.Client, url string, header ...string) (int, http.Header, string, error) {
 	req, err := http.NewRequest("GET", url, nil)
 	if err != nil {
 		return 0, nil, "", err
@@ -101,7 +101,7 @@ func runNormal(ctx context.Context, t *testing.T, base string, pace time.Duratio
 		}
 		tg := normalTargets[i%len(normalTargets)]
 		start := time.Now()
-		status, _, body, err := get(client, base+tg.path)
+		status, _, body, err := getWith(client, base+tg.path)
 		d := time.Since(start)
 		if tg.path == "/status/418?sleep=50" {
 			d -= 50 * time.Millisecond // the sleep asked for is not latency
@@ -149,7 +149,7 @@ func runAbuser(ctx context.Context, base string, flood, sleepers int, st *abuseS
 	for range flood {
 		wg.Go(func() {
 			for ctx.Err() == nil {
-				status, _, _, err := get(client, base+"/503")
+				status, _, _, err := getWith(client, base+"/503")
 				st.count(status, err)
 			}
 		})
@@ -157,7 +157,7 @@ func runAbuser(ctx context.Context, base string, flood, sleepers int, st *abuseS
 	for range sleepers {
 		wg.Go(func() {
 			for ctx.Err() == nil {
-				status, _, _, err := get(client, base+"/status/200?sleep=5000")
+				status, _, _, err := getWith(client, base+"/status/200?sleep=5000")
 				st.count(status, err)
 				if status != http.StatusOK {
 					time.Sleep(100 * time.Millisecond)
@@ -172,7 +172,7 @@ func runAbuser(ctx context.Context, base string, flood, sleepers int, st *abuseS
 // the server's /metrics, or -1.
 func metricValue(t *testing.T, base, series string) float64 {
 	t.Helper()
-	status, _, body, err := get(http.DefaultClient, base+"/metrics")
+	status, _, body, err := getWith(http.DefaultClient, base+"/metrics")
 	if err != nil || status != 200 {
 		t.Fatalf("GET /metrics: %d %v", status, err)
 	}
@@ -353,7 +353,7 @@ func TestSpoofingIntegration(t *testing.T) {
 		var h http.Header
 		for i := range burst + 1 {
 			var err error
-			status, h, _, err = get(client, base+"/503", "X-Forwarded-For", xff[i%len(xff)])
+			status, h, _, err = getWith(client, base+"/503", "X-Forwarded-For", xff[i%len(xff)])
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -373,7 +373,7 @@ func TestSpoofingIntegration(t *testing.T) {
 	if !refusedAfter(t, p.base, "127.0.0.1", "203.0.113.1") {
 		t.Errorf("trusted proxy: the forwarded client 203.0.113.1 was not limited")
 	}
-	if status, _, _, err := get(boundClient("127.0.0.1", 1), p.base+"/503", "X-Forwarded-For", "203.0.113.2"); err != nil || status != 200 {
+	if status, _, _, err := getWith(boundClient("127.0.0.1", 1), p.base+"/503", "X-Forwarded-For", "203.0.113.2"); err != nil || status != 200 {
 		t.Errorf("trusted proxy: another forwarded client, 203.0.113.2, got %d %v, want 200", status, err)
 	}
 	if !refusedAfter(t, p.base, abuserAddr, "203.0.113.5", "203.0.113.6", "203.0.113.7", "203.0.113.8") {
