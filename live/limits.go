@@ -2,14 +2,20 @@ package live
 
 import (
 	"fmt"
+	"math"
 	"net"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/httpstatus/httpstatus/internal/limit"
 )
 
+// The limits of bytes: the body bytes of bytes=N a client may be sent a
+// minute (WithClientMaxBytes, beyond it a 429 with the RateLimit fields)
+// and all clients together (WithMaxEgress, beyond it a 503).
+//
 // The limits of slow requests: at most WithMaxSlow of them at once for
 // all clients (beyond it a 503), and at most WithClientMaxSlow for each
 // client (beyond it a 429 with Retry-After and the RateLimit fields of
@@ -44,6 +50,64 @@ func WithRefused(f func(r *http.Request, limit string)) Option {
 			c.refused = f
 		}
 	}
+}
+
+// WithClientMaxBytes sets how many body bytes of bytes=N each client may
+// be sent a minute, in a token bucket refilled evenly over the minute;
+// beyond it a request gets 429 with Retry-After and the RateLimit fields.
+// Zero or less, the default, is no per-client limit.
+func WithClientMaxBytes(perMinute int64) Option {
+	return func(c *config) { c.clientMaxBytes = max(perMinute, 0) }
+}
+
+// WithMaxEgress sets how many body bytes of bytes=N all clients together
+// may be sent a minute; beyond it a request gets 503 with Retry-After.
+// Zero or less, the default, is no limit.
+func WithMaxEgress(perMinute int64) Option {
+	return func(c *config) { c.maxEgress = max(perMinute, 0) }
+}
+
+// maxByteClients bounds how many clients' byte buckets are kept; beyond
+// it the least recently seen client starts again with a full bucket.
+const maxByteClients = 100000
+
+// newByteBuckets returns buckets of perMinute bytes, or nil for none.
+func newByteBuckets[K comparable](name string, perMinute int64, clients int) *limit.Buckets[K] {
+	if perMinute <= 0 {
+		return nil
+	}
+	return limit.NewBuckets[K](name, limit.UnitBytes, float64(perMinute)/60, int(min(perMinute, math.MaxInt32)), clients)
+}
+
+// takeBytes charges the body of bytes=N (sent dripped or at once) to the
+// client's and to everyone's budget of bytes a minute, or answers the
+// refusal itself and reports false. The client's budget comes first, so
+// that a client over its own budget spends nothing of everyone's.
+func (l *handler) takeBytes(w http.ResponseWriter, r *http.Request, p *params) bool {
+	if !p.hasBytes || r.Method == http.MethodHead || p.bytes == 0 || (l.clientBytes == nil && l.egress == nil) {
+		return true
+	}
+	now := time.Now()
+	n := int(min(p.bytes, math.MaxInt32))
+	if l.clientBytes != nil {
+		if ok, left, wait := l.clientBytes.Take(l.cfg.clientKey(r), now, n); !ok {
+			l.cfg.refused(r, limit.ClientMaxBytes)
+			limit.SetRefused(w.Header(), l.clientBytes.Policy(), left, wait)
+			writeError(w, r, http.StatusTooManyRequests,
+				fmt.Sprintf("Too many body bytes for your address (%s: at most %d a minute): try again in %s s.", limit.ClientMaxBytes, l.clientBytes.Policy().Quota, w.Header().Get("Retry-After")))
+			return false
+		}
+	}
+	if l.egress != nil {
+		if ok, _, wait := l.egress.Take(struct{}{}, now, n); !ok {
+			l.cfg.refused(r, limit.MaxEgress)
+			w.Header().Set("Retry-After", strconv.FormatInt(max(int64(math.Ceil(wait.Seconds())), 1), 10))
+			writeError(w, r, http.StatusServiceUnavailable,
+				fmt.Sprintf("The server sends at most %d body bytes a minute to all clients together (%s): try again in %s s.", l.egress.Policy().Quota, limit.MaxEgress, w.Header().Get("Retry-After")))
+			return false
+		}
+	}
+	return true
 }
 
 // peerKey is the default client key: the peer's address without port.

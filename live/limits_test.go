@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -93,5 +94,59 @@ func TestPeerKey(t *testing.T) {
 		if got := peerKey(&http.Request{RemoteAddr: tt.remote}); got != tt.want {
 			t.Errorf("peerKey(%q) = %q, want %q", tt.remote, got, tt.want)
 		}
+	}
+}
+
+func TestByteBudgets(t *testing.T) {
+	t.Parallel()
+	var (
+		mu      sync.Mutex
+		refused []string
+	)
+	h := New(
+		WithClientMaxBytes(1000),
+		WithMaxEgress(1500),
+		WithClientKey(func(r *http.Request) string { return r.Header.Get("X-Client") }),
+		WithRefused(func(_ *http.Request, limit string) {
+			mu.Lock()
+			refused = append(refused, limit)
+			mu.Unlock()
+		}),
+	)
+	tests := []struct {
+		method, client, query string
+		wantStatus            int
+		wantRateLimit         string
+	}{
+		{"GET", "a", "bytes=600", 200, ""},
+		{"HEAD", "a", "bytes=600", 200, ""}, // no body: not charged
+		// 400 bytes left, and a little more as the test runs.
+		{"GET", "a", "bytes=600", 429, `^"client-max-bytes";r=4\d\d;t=1[0-2]$`},
+		{"GET", "a", "", 200, ""}, // no bytes=: not charged
+		{"GET", "b", "bytes=600", 200, ""},
+		{"GET", "c", "bytes=600", 503, ""}, // 300 bytes left for everyone
+	}
+	for i, tt := range tests {
+		r := httptest.NewRequest(tt.method, "/status/200?"+tt.query, nil)
+		r.Header.Set("X-Client", tt.client)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		if rec.Code != tt.wantStatus {
+			t.Errorf("%d: %s %s from %s: status %d %q, want %d", i, tt.method, tt.query, tt.client, rec.Code, rec.Body.String(), tt.wantStatus)
+		}
+		if got := rec.Header().Get("RateLimit"); (tt.wantRateLimit == "") != (got == "") || !regexp.MustCompile(tt.wantRateLimit).MatchString(got) {
+			t.Errorf("%d: RateLimit %q, want %q", i, got, tt.wantRateLimit)
+		}
+		if tt.wantStatus == 429 && rec.Header().Get("RateLimit-Policy") != `"client-max-bytes";q=1000;qu="content-bytes";w=60` {
+			t.Errorf("%d: RateLimit-Policy %q", i, rec.Header().Get("RateLimit-Policy"))
+		}
+		if tt.wantStatus >= 429 && (rec.Header().Get("Retry-After") == "" || !strings.Contains(rec.Body.String(), "bytes")) {
+			t.Errorf("%d: refusal without Retry-After or a body naming the limit: %v %q", i, rec.Header(), rec.Body.String())
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if strings.Join(refused, ",") != "client-max-bytes,max-egress" {
+		t.Errorf("refusals reported %v, want client-max-bytes, max-egress", refused)
 	}
 }

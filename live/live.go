@@ -152,6 +152,7 @@ import (
 	"time"
 
 	"github.com/httpstatus/httpstatus/internal/catalog"
+	"github.com/httpstatus/httpstatus/internal/limit"
 )
 
 // Prefix is the path under which the handler answers: /status/{codes}.
@@ -191,6 +192,10 @@ type handler struct {
 	// clients counts each client's slow requests, or is nil without
 	// WithClientMaxSlow.
 	clients *clientSlots
+	// clientBytes and egress are the byte budgets of WithClientMaxBytes
+	// and WithMaxEgress, or nil.
+	clientBytes *limit.Buckets[string]
+	egress      *limit.Buckets[struct{}]
 	// compat shapes bodies as httpstat.us did (compat.go).
 	compat bool
 }
@@ -200,7 +205,9 @@ type handler struct {
 // content embedded in this module, loaded once per process.
 func New(opts ...Option) http.Handler {
 	c := newConfig(opts)
-	l := &handler{cfg: c, slow: make(chan struct{}, c.maxSlow), clients: newClientSlots(c.clientMaxSlow), hint: "100 to 599"}
+	l := &handler{cfg: c, slow: make(chan struct{}, c.maxSlow), clients: newClientSlots(c.clientMaxSlow), hint: "100 to 599",
+		clientBytes: newByteBuckets[string](limit.ClientMaxBytes, c.clientMaxBytes, maxByteClients),
+		egress:      newByteBuckets[struct{}](limit.MaxEgress, c.maxEgress, 1)}
 	l.finalName = http.StatusText(http.StatusOK) // the catalog has 200; this is only a fallback
 	if k, err := c.cat.Lookup(http.StatusOK); err == nil {
 		l.finalName = k.Primary().Name
@@ -275,6 +282,9 @@ func (l *handler) answer(w http.ResponseWriter, r *http.Request, choices []choic
 			return
 		}
 		defer give()
+	}
+	if !l.takeBytes(w, r, &p) {
+		return
 	}
 	code, ok := l.choose(w, r, choices, &p)
 	if ok {

@@ -49,8 +49,11 @@ type config struct {
 	// clientKey names the client of a request; refused is told of each
 	// request refused by a limit.
 	clientMaxSlow int
-	clientKey     func(*http.Request) string
-	refused       func(*http.Request, string)
+	// clientMaxBytes and maxEgress are bytes a minute of bytes=N bodies,
+	// for each client and for all, or 0 for no limit.
+	clientMaxBytes, maxEgress int64
+	clientKey                 func(*http.Request) string
+	refused                   func(*http.Request, string)
 	// randN returns a number in [0, n); it must be safe for concurrent
 	// use. Tests set it to make picks predictable.
 	randN func(n uint64) uint64

@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"log/slog"
+	"math"
 	"strconv"
 
 	"github.com/httpstatus/httpstatus/internal/clientid"
@@ -23,12 +24,17 @@ type limitsConfig struct {
 	clientRate     float64 // requests a second per client, 0 for none
 	clientBurst    int     // each client's bucket, 0 for clientRate
 	clientMaxSlow  int     // slow requests at once per client, 0 for none
+	// clientMaxBytes and maxEgress are body bytes of bytes=N a minute,
+	// per client and for all, 0 for none.
+	clientMaxBytes, maxEgress int64
 }
 
 // The widest per-client settings.
 const (
 	clientRateLimit  = 1e6
 	clientBurstLimit = 1e6
+	// A byte budget is a token bucket of int tokens.
+	maxBytesLimit = math.MaxInt32
 )
 
 // limitsEnv lists the environment variables of the per-client limits.
@@ -38,6 +44,8 @@ var limitsEnv = []envVar{
 	{flag: "client-rate", name: "HTTPSTATUS_CLIENT_RATE", want: "requests a second such as 20"},
 	{flag: "client-burst", name: "HTTPSTATUS_CLIENT_BURST", want: "a number such as 40"},
 	{flag: "client-max-slow", name: "HTTPSTATUS_CLIENT_MAX_SLOW", want: "a number such as 16"},
+	{flag: "client-max-bytes", name: "HTTPSTATUS_CLIENT_MAX_BYTES", want: "a number of bytes such as 104857600"},
+	{flag: "max-egress", name: "HTTPSTATUS_MAX_EGRESS", want: "a number of bytes such as 1048576000"},
 }
 
 // limitFlags defines the flags of the per-client limits on fs.
@@ -46,12 +54,15 @@ func limitFlags(fs *flag.FlagSet, c *limitsConfig) {
 	fs.StringVar(&c.clientHeader, "client-header", clientid.XForwardedFor, "the header the --trusted-proxies append the client's address to: X-Forwarded-For or Forwarded")
 	fs.Float64Var(&c.clientRate, "client-rate", 0, "requests a second each client may make, in a token bucket of --client-burst; more get 429 with Retry-After and RateLimit fields (/healthz, /readyz and /metrics are exempt); 0 is no limit")
 	fs.IntVar(&c.clientBurst, "client-burst", 0, "requests a client may make at once before --client-rate applies; 0 means --client-rate rounded down, at least 1")
-	fs.IntVar(&c.clientMaxSlow, "client-max-slow", server.DefaultClientMaxSlow, "how many of the --max-slow slow requests of /status one client may have at once; more get 429; 0 is no limit")
+	fs.IntVar(&c.clientMaxSlow, "client-max-slow", server.DefaultClientMaxSlow, "how many of the --max-slow slow requests of /status (sleep, drip, sleep-body, fault, seq) one client may have at once; more get 429; 0 is no limit")
+	fs.Int64Var(&c.clientMaxBytes, "client-max-bytes", server.DefaultClientMaxBytes, "body bytes of ?bytes=N (at once or dripped) one client may be sent a minute; more get 429; at least --max-body; 0 is no limit")
+	fs.Int64Var(&c.maxEgress, "max-egress", server.DefaultMaxEgress, "body bytes of ?bytes=N all clients together may be sent a minute; more get 503; 0 is no limit")
 }
 
 // checkLimits checks the per-client settings. A --client-max-slow over
-// --max-slow is allowed: the global limit comes first.
-func checkLimits(c limitsConfig) error {
+// --max-slow is allowed: the global limit comes first. A byte budget
+// under maxBody (--max-body) would refuse the largest body for ever.
+func checkLimits(c limitsConfig, maxBody int64) error {
 	if _, err := clientid.ParsePrefixes(c.trustedProxies); err != nil {
 		return usagef("serve: --trusted-proxies: %v", err)
 	}
@@ -67,6 +78,10 @@ func checkLimits(c limitsConfig) error {
 		return usagef("serve: --client-burst needs --client-rate")
 	case c.clientMaxSlow < 0 || c.clientMaxSlow > maxSlowLimit:
 		return usagef("serve: --client-max-slow %d: want 0 (no limit) to %d", c.clientMaxSlow, maxSlowLimit)
+	case c.clientMaxBytes != 0 && (c.clientMaxBytes < maxBody || c.clientMaxBytes > maxBytesLimit):
+		return usagef("serve: --client-max-bytes %d: want 0 (no limit) or --max-body (%d) to %d", c.clientMaxBytes, maxBody, int64(maxBytesLimit))
+	case c.maxEgress != 0 && (c.maxEgress < maxBody || c.maxEgress > maxBytesLimit):
+		return usagef("serve: --max-egress %d: want 0 (no limit) or --max-body (%d) to %d", c.maxEgress, maxBody, int64(maxBytesLimit))
 	}
 	return nil
 }
@@ -82,11 +97,13 @@ func limitOptions(o *server.Options, c limitsConfig) error {
 		return usagef("serve: --client-header: %v", err)
 	}
 	o.ClientRate, o.ClientBurst, o.ClientMaxSlow = c.clientRate, c.clientBurst, c.clientMaxSlow
+	o.ClientMaxBytes, o.MaxEgress = c.clientMaxBytes, c.maxEgress
 	return nil
 }
 
 // logLimits logs the per-client limits, once the server listens.
 func logLimits(log *slog.Logger, c limitsConfig) {
 	log.Info("client limits", "trusted_proxies", c.trustedProxies, "client_header", c.clientHeader,
-		"client_rate", c.clientRate, "client_burst", c.clientBurst, "client_max_slow", c.clientMaxSlow)
+		"client_rate", c.clientRate, "client_burst", c.clientBurst, "client_max_slow", c.clientMaxSlow,
+		"client_max_bytes", c.clientMaxBytes, "max_egress", c.maxEgress)
 }

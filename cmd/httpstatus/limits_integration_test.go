@@ -140,11 +140,12 @@ func (s *abuseStats) count(status int, err error) {
 }
 
 // runAbuser floods the server from abuserAddr until ctx is done: flood
-// goroutines asking for pages at full speed, and sleepers each holding a
-// ?sleep request, asking again as soon as one ends (after a short pause
-// when refused, so that the test's own CPU stays bounded).
-func runAbuser(ctx context.Context, base string, flood, sleepers int, st *abuseStats) {
-	client := boundClient(abuserAddr, flood+sleepers)
+// goroutines asking for pages at full speed, sleepers each holding a
+// ?sleep request and byters each asking for bytes=10485760, asking again
+// as soon as one ends (after a short pause when refused, so that the
+// test's own CPU stays bounded).
+func runAbuser(ctx context.Context, base string, flood, sleepers, byters int, st *abuseStats) {
+	client := boundClient(abuserAddr, flood+sleepers+byters)
 	var wg sync.WaitGroup
 	for range flood {
 		wg.Go(func() {
@@ -154,10 +155,14 @@ func runAbuser(ctx context.Context, base string, flood, sleepers int, st *abuseS
 			}
 		})
 	}
-	for range sleepers {
+	for i := range sleepers + byters {
+		path := "/status/200?sleep=5000"
+		if i >= sleepers {
+			path = "/status/200?bytes=10485760"
+		}
 		wg.Go(func() {
 			for ctx.Err() == nil {
-				status, _, _, err := getWith(client, base+"/status/200?sleep=5000")
+				status, _, _, err := getWith(client, base+path)
 				st.count(status, err)
 				if status != http.StatusOK {
 					time.Sleep(100 * time.Millisecond)
@@ -194,7 +199,7 @@ const abuserEnv = "HTTPSTATUS_TEST_ABUSE"
 // startAbuser runs the abusive client for d in a process of its own, at
 // a lower priority than this one (nice), and returns a function that
 // waits for it and returns its counts.
-func startAbuser(t *testing.T, base string, d time.Duration, flood, sleepers int) func() string {
+func startAbuser(t *testing.T, base string, d time.Duration, flood, sleepers, byters int) func() string {
 	t.Helper()
 	args := []string{os.Args[0], "-test.run=^TestAbuserIntegration$"}
 	if _, err := exec.LookPath("nice"); err == nil {
@@ -202,7 +207,7 @@ func startAbuser(t *testing.T, base string, d time.Duration, flood, sleepers int
 	}
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Env = append(os.Environ(), abuserEnv+"="+base,
-		fmt.Sprintf("%s_FOR=%s", abuserEnv, d), fmt.Sprintf("%s_FLOOD=%d", abuserEnv, flood), fmt.Sprintf("%s_SLEEPERS=%d", abuserEnv, sleepers))
+		fmt.Sprintf("%s_FOR=%s", abuserEnv, d), fmt.Sprintf("%s_FLOOD=%d", abuserEnv, flood), fmt.Sprintf("%s_SLEEPERS=%d", abuserEnv, sleepers), fmt.Sprintf("%s_BYTERS=%d", abuserEnv, byters))
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
@@ -234,10 +239,11 @@ func TestAbuserIntegration(t *testing.T) {
 	}
 	flood, _ := strconv.Atoi(os.Getenv(abuserEnv + "_FLOOD"))
 	sleepers, _ := strconv.Atoi(os.Getenv(abuserEnv + "_SLEEPERS"))
+	byters, _ := strconv.Atoi(os.Getenv(abuserEnv + "_BYTERS"))
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	var st abuseStats
-	runAbuser(ctx, base, flood, sleepers, &st)
+	runAbuser(ctx, base, flood, sleepers, byters, &st)
 	fmt.Printf("abuse: served=%d refused=%d other=%d errors=%d \n", st.ok.Load(), st.refused.Load(), st.other.Load(), st.errs.Load())
 }
 
@@ -274,12 +280,13 @@ func pinned(t *testing.T, bin string) string {
 	return wrapper
 }
 
-// TestFairnessIntegration: an abusive client floods the server while a
+// TestFairnessIntegration: an abusive client floods the server, holds
+// slow requests and asks for the largest bodies, while a
 // normal client reads the guide and uses the live endpoint. The normal
 // client gets no error and its p99 latency stays within 3× of its p99
 // alone (with a floor of a few milliseconds: on a shared 2-core machine
 // the scheduler alone moves a sub-millisecond p99 by more than that);
-// the abusive client gets 429s from both limits it runs into; the
+// the abusive client gets 429s from the limits it runs into; the
 // server's RSS stays flat.
 func TestFairnessIntegration(t *testing.T) {
 	const (
@@ -288,6 +295,7 @@ func TestFairnessIntegration(t *testing.T) {
 		pace     = 50 * time.Millisecond
 		flood    = 8
 		sleepers = 500
+		byters   = 4
 		floor    = 5 * time.Millisecond
 	)
 	p := startServeBin(t, pinned(t, buildServe(t)), "--client-rate", "50", "--client-burst", "100", "--client-max-slow", "16", "--max-sleep", "10s")
@@ -301,7 +309,7 @@ func TestFairnessIntegration(t *testing.T) {
 
 	ctx, cancel = context.WithTimeout(context.Background(), together)
 	defer cancel()
-	abuser := startAbuser(t, p.base, together, flood, sleepers)
+	abuser := startAbuser(t, p.base, together, flood, sleepers, byters)
 	var rss []int
 	sampling := make(chan struct{})
 	go func() {
@@ -324,6 +332,9 @@ func TestFairnessIntegration(t *testing.T) {
 	if !strings.Contains(st, "refused=") || strings.Contains(st, "refused=0 ") {
 		t.Errorf("the abusive client got no 429: %s", st)
 	}
+	// The byters' requests are refused by the request rate, which the
+	// flood has spent, before their bytes count: TestByteBudgetIntegration
+	// checks the byte budget alone.
 	for _, reason := range []string{"client-rate", "client-max-slow"} {
 		if v := metricValue(t, p.base, fmt.Sprintf("httpstatus_limit_refusals_total{reason=%q}", reason)); v <= 0 {
 			t.Errorf("no refusal by %s counted (%v)", reason, v)
@@ -378,5 +389,32 @@ func TestSpoofingIntegration(t *testing.T) {
 	}
 	if !refusedAfter(t, p.base, abuserAddr, "203.0.113.5", "203.0.113.6", "203.0.113.7", "203.0.113.8") {
 		t.Errorf("untrusted peer: its X-Forwarded-For escaped the limit")
+	}
+}
+
+// TestByteBudgetIntegration: a client that asks for more body bytes a
+// minute than --client-max-bytes gets 429 with the RateLimit fields;
+// another client is still served.
+func TestByteBudgetIntegration(t *testing.T) {
+	p := startServe(t, "--client-max-bytes", "20971520")
+	abuser, normal := boundClient(abuserAddr, 1), boundClient(normalAddr, 1)
+	const big = "/status/200?bytes=10485760"
+	for i := range 2 {
+		if status, _, body, err := getWith(abuser, p.base+big); err != nil || status != 200 || len(body) != 10485760 {
+			t.Fatalf("request %d within the budget: %d %v, %d bytes", i+1, status, err, len(body))
+		}
+	}
+	status, h, body, err := getWith(abuser, p.base+big)
+	if err != nil || status != http.StatusTooManyRequests || !strings.Contains(body, "client-max-bytes") {
+		t.Fatalf("over the budget: %d %v %q, want 429 naming client-max-bytes", status, err, body)
+	}
+	if h.Get("RateLimit-Policy") != `"client-max-bytes";q=20971520;qu="content-bytes";w=60` || !strings.HasPrefix(h.Get("RateLimit"), `"client-max-bytes";r=`) || h.Get("Retry-After") == "" {
+		t.Errorf("429 fields: RateLimit-Policy %q, RateLimit %q, Retry-After %q", h.Get("RateLimit-Policy"), h.Get("RateLimit"), h.Get("Retry-After"))
+	}
+	if status, _, _, err := getWith(normal, p.base+big); err != nil || status != 200 {
+		t.Errorf("another client: %d %v, want 200", status, err)
+	}
+	if v := metricValue(t, p.base, `httpstatus_limit_refusals_total{reason="client-max-bytes"}`); v != 1 {
+		t.Errorf("refusals by client-max-bytes %v, want 1", v)
 	}
 }

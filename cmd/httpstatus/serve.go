@@ -221,10 +221,10 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	if c.maxSlow < 1 || c.maxSlow > maxSlowLimit {
 		return c, usagef("serve: --max-slow %d: want 1 to %d", c.maxSlow, maxSlowLimit)
 	}
-	if err := checkLimits(c.limits); err != nil {
+	if err := checkLive(c); err != nil {
 		return c, err
 	}
-	return c, checkLive(c)
+	return c, checkLimits(c.limits, c.maxBody)
 }
 
 // checkLive checks the live endpoint's body and sequence settings.

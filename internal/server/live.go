@@ -24,6 +24,13 @@ const (
 	// a sixteenth of DefaultMaxSlow, so that it takes 16 clients to fill
 	// the slots, and more than a test suite runs at once.
 	DefaultClientMaxSlow = 16
+	// DefaultClientMaxBytes is the default of "serve --client-max-bytes",
+	// body bytes a minute: ten of the largest bytes=N by default.
+	DefaultClientMaxBytes = 10 * DefaultMaxBody
+	// DefaultMaxEgress is the default of "serve --max-egress", body bytes
+	// a minute for all clients: ten clients at their own limit, about
+	// 140 Mbit/s.
+	DefaultMaxEgress = 10 * DefaultClientMaxBytes
 )
 
 // storePingTimeout bounds /readyz's check of the sequence store.
@@ -64,6 +71,8 @@ func (s *Server) liveOptions() []live.Option {
 		live.WithLogger(s.log),
 		live.WithClientKey(s.liveClientKey),
 		live.WithClientMaxSlow(s.opts.ClientMaxSlow),
+		live.WithClientMaxBytes(s.opts.ClientMaxBytes),
+		live.WithMaxEgress(s.opts.MaxEgress),
 		live.WithRefused(s.refused),
 	}
 }

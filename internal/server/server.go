@@ -107,6 +107,10 @@ type Options struct {
 	// may have at once; beyond it they get 429. Zero or less is no
 	// per-client limit.
 	ClientMaxSlow int
+	// ClientMaxBytes is how many body bytes of bytes=N one client may be
+	// sent a minute; beyond it 429. MaxEgress is the same for all clients
+	// together; beyond it 503. Zero or less is no limit.
+	ClientMaxBytes, MaxEgress int64
 	// MaxClients bounds how many clients' buckets are kept; zero means
 	// DefaultMaxClients.
 	MaxClients int
