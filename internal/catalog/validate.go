@@ -34,6 +34,7 @@ func (c *Catalog) validate() []error {
 		checkClass(&p, k)
 	}
 	checkEveryClass(&p, c.classes)
+	c.checkGuides(&p)
 	return p
 }
 
@@ -74,6 +75,7 @@ var meaningChecks = []func(c *Catalog, p *problems, m meaning){
 	checkConstantNames,
 	checkSections,
 	checkBodyLinks,
+	checkGuideLinks,
 	checkRelated,
 }
 
