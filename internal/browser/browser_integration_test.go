@@ -56,6 +56,9 @@ var pages = []pageCase{
 	{"search-none", "/search?q=zzqxv", 200, "", false},
 	{"search-empty", "/search", 200, "", false},
 	{"404", "/no-such-page/gateway-timeout", 404, "!document.getElementById('suggest').hidden", true},
+	{"guides", "/guides", 200, "", true},
+	{"guide-decision", "/guides/choosing-a-status", 200, "", true}, // questions, diagram
+	{"guide-redirects", "/guides/redirects", 200, "", true},        // a comparison table
 }
 
 // copyReady is true once site.js has put a copy button on every
@@ -277,6 +280,32 @@ func TestIntegrationBrowser(t *testing.T) {
 		}
 		screenshot(t, tab, filepath.Join(shots, "code-503-390-nojs.png"), true)
 		rec.check(t, "without JavaScript")
+
+		// The decision guide: each question opens by its summary and shows
+		// its answers, linked to their codes, nested questions too.
+		load(t, tab, rec, base, pageCase{path: "/guides/choosing-a-status", status: 200}, 390, "light")
+		shown := func(href string) bool {
+			return eval[bool](t, tab, `document.querySelector('.decide a[href="`+href+`"]').checkVisibility()`)
+		}
+		if shown("/201") || shown("/401") {
+			t.Errorf("the decision guide shows answers before their question is opened")
+		}
+		const client = ".decide > ul > li:nth-child(4) > details"
+		for _, step := range []struct{ summary, href string }{
+			{".decide > ul > li:nth-child(1) > details > summary", "/201"},
+			{client + " > summary", ""},
+			{client + " > ul > li:nth-child(1) > details > summary", "/401"},
+		} {
+			do(t, tab, chromedp.Click(chromedp.CSS(step.summary), chromedp.NodeVisible))
+			if step.href != "" && !shown(step.href) {
+				t.Errorf("without JavaScript, opening %s does not show the answer %s", step.summary, step.href)
+			}
+		}
+		if n := eval[int](t, tab, "document.querySelectorAll('svg.dg[role=img] title, svg.dg[role=img] desc').length"); n != 2 {
+			t.Errorf("the decision guide's diagram has %d of its title and desc, want 2", n)
+		}
+		screenshot(t, tab, filepath.Join(shots, "guide-decision-390-nojs.png"), true)
+		rec.check(t, "the decision guide without JavaScript")
 	})
 
 	t.Run("html-validate", func(t *testing.T) {

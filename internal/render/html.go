@@ -21,6 +21,9 @@ func (r *Renderer) Code(code int, f Format) ([]byte, error) {
 			return nil, err
 		}
 	}
+	if err := r.guideTablesHTML(p); err != nil {
+		return nil, err
+	}
 	p.addTOC()
 	return r.execute("code", p)
 }
@@ -68,8 +71,9 @@ func (r *Renderer) Codes() ([]byte, error) {
 }
 
 // Search renders the results of a query in format f: the catalog's
-// ranking, led by the page of an unassigned number when the query is one
-// ("299"), since every number from 100 to 599 has a page.
+// ranking of meanings and guides (catalog.Find), led by the page of an
+// unassigned number when the query is one ("299"), since every number from
+// 100 to 599 has a page.
 func (r *Renderer) Search(q string, f Format) ([]byte, error) {
 	p := r.searchData(q)
 	switch f {
@@ -99,7 +103,11 @@ func (r *Renderer) searchData(q string) *searchPage {
 	if l, ok := r.unassignedLink(strings.TrimSpace(q)); ok {
 		p.Results = append(p.Results, l)
 	}
-	for _, res := range r.cat.Search(q, 50) {
+	for _, res := range r.cat.Find(q, 50) {
+		if res.Guide != nil {
+			p.Results = append(p.Results, guideResult(res.Guide))
+			continue
+		}
 		p.Results = append(p.Results, linkTo(res.Code, res.Entry))
 	}
 	return p

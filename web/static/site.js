@@ -58,7 +58,7 @@
     input.setAttribute("aria-controls", "instant");
     input.setAttribute("aria-expanded", "false");
     box.setAttribute("role", "listbox");
-    box.setAttribute("aria-label", "Matching status codes");
+    box.setAttribute("aria-label", "Matching status codes and guides");
 
     var option = function (href, code, name, vendor) {
       var a = document.createElement("a");
@@ -67,7 +67,7 @@
       a.setAttribute("role", "option");
       a.setAttribute("aria-selected", "false");
       a.tabIndex = -1;
-      a.className = classOf(code);
+      a.className = code ? classOf(code) : "guide";
       if (code) {
         var b = document.createElement("strong");
         b.textContent = code;
@@ -90,7 +90,8 @@
       active = -1;
       var n = Math.min(results.length, 8);
       for (var i = 0; i < n; i++) {
-        option(results[i].url, results[i].code, results[i].name, results[i].vendor);
+        // A guide has no code; its tag says what it is.
+        option(results[i].url, results[i].code, results[i].name, results[i].guide ? "Guide" : results[i].vendor);
       }
       if (!box.children.length) {
         close();
@@ -104,7 +105,7 @@
       box.hidden = false;
       input.setAttribute("aria-expanded", "true");
       mark();
-      say(results.length === 1 ? "1 status code matches." : results.length + " status codes match.");
+      say(results.length === 1 ? "1 result." : results.length + " results.");
     };
 
     var run = function () {
@@ -250,7 +251,7 @@
       var json = r.ok && (r.headers.get("Content-Type") || "").indexOf("application/json") === 0;
       if (!json) return fromCatalog();
       return r.json().then(function (data) {
-        (data.results || []).slice(0, 5).forEach(function (m) { add(m.code, m.name, m.vendor); });
+        (data.results || []).filter(function (m) { return m.code; }).slice(0, 5).forEach(function (m) { add(m.code, m.name, m.vendor); });
       });
     })
     .then(done, function () { fromCatalog().then(done, function () {}); });
