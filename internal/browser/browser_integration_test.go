@@ -119,7 +119,8 @@ func TestIntegrationBrowser(t *testing.T) {
 			t.Fatalf("after /, the focus is on %q, want the search box #q", id)
 		}
 		do(t, tab, chromedp.KeyEvent("gatway timout")) // two typos
-		waitFor(t, tab, "document.querySelectorAll('#instant [role=option]').length > 0")
+		// The list of the whole query, not of one typed on the way to it.
+		waitFor(t, tab, "document.querySelectorAll('#instant [role=option]').length > 0 && document.getElementById('instant').dataset.query === 'gatway timout'")
 		if first := eval[string](t, tab, "document.querySelector('#instant [role=option]').textContent"); !strings.HasPrefix(first, "504") {
 			t.Errorf("first instant result = %q, want 504 Gateway Timeout", first)
 		}
@@ -165,7 +166,7 @@ func TestIntegrationBrowser(t *testing.T) {
 		load(t, tab, rec, base, pageCase{path: "/", status: 200}, 390, "dark")
 		press(t, tab, "/")
 		do(t, tab, chromedp.KeyEvent("rate limit"))
-		waitFor(t, tab, "document.querySelectorAll('#instant [role=option]').length > 0")
+		waitFor(t, tab, "document.querySelectorAll('#instant [role=option]').length > 0 && document.getElementById('instant').dataset.query === 'rate limit'")
 		if first := eval[string](t, tab, "document.querySelector('#instant [role=option]').textContent"); !strings.HasPrefix(first, "429") {
 			t.Errorf("first instant result for rate limit = %q, want 429", first)
 		}

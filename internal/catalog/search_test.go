@@ -412,6 +412,9 @@ func FuzzSearch(f *testing.F) {
 	for _, tt := range searchTable {
 		f.Add(tt.query, 10)
 	}
+	for _, tt := range guideSearchTable {
+		f.Add(tt.query, 3)
+	}
 	for _, s := range []string{"", " ", "5xx 4xx", "00", "999999", "a", "é", "timeout\x00", "ﬁle too big", "İ", strings.Repeat("gateway ", 40), strings.Repeat("x", 300)} {
 		f.Add(s, 5)
 	}

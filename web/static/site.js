@@ -87,6 +87,7 @@
 
     var show = function (q, results) {
       box.textContent = "";
+      box.setAttribute("data-query", q); // which query the list answers
       active = -1;
       var n = Math.min(results.length, 8);
       for (var i = 0; i < n; i++) {
