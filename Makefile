@@ -7,12 +7,18 @@
 #                (scripts/vulncheck.sh: an offline-built vulnerability DB)
 #   make fuzz    every FuzzXxx for FUZZTIME each (run by integration)
 #   make build   the binary, static (CGO_ENABLED=0), in bin/httpstatus
+#   make dist    release builds in dist/: static binaries for linux, darwin
+#                and windows on amd64 and arm64, their CycloneDX SBOMs and
+#                SHA256SUMS (scripts/dist.sh)
 #   make content content/catalog.json from the content files: run it after
 #                editing content (a test fails while it is stale)
 #   make bench   the load benchmark (tools/bench) against a bare net/http
 #                server, nginx and go-httpbin, with every guardrail met or
-#                not, under 4 minutes (see BENCHMARKS.md); the report also
-#                goes to bin/bench-report.md. Not in make test.
+#                not, under 4 minutes (see BENCHMARKS.md; the report also
+#                goes to bin/bench-report.md); then held requests against
+#                go-httpbin (tools/heldbench, about 2 minutes) and annotate
+#                against awk | sort | uniq (tools/annotatebench). Not in
+#                make test.
 #
 # Integration tests carry the build tag "integration", so a plain
 # "go test ./..." stays fast and needs nothing but Go.
@@ -25,10 +31,13 @@ STATICCHECK_VERSION := v0.8.2
 GOVULNCHECK_VERSION := v1.9.0
 FUZZTIME ?= 5s
 
-.PHONY: test unit integration deps build content check fmt fuzz bench
+.PHONY: test unit integration deps build dist content check fmt fuzz bench
 
 build:
 	CGO_ENABLED=0 $(GO) build -o bin/httpstatus ./cmd/httpstatus
+
+dist:
+	GO="$(GO)" ./scripts/dist.sh dist
 
 # The content decoded (YAML front matter and Markdown bodies) and validated,
 # as JSON the binary embeds: commands read it instead of decoding YAML.
@@ -60,6 +69,8 @@ fuzz:
 # guardrails.
 bench:
 	$(GO) run ./tools/bench/harness -o bin/bench-report.md
+	$(GO) run ./tools/heldbench
+	$(GO) run ./tools/annotatebench
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 	"strings"
 
 	"github.com/httpstatus/httpstatus/content"
@@ -23,25 +22,60 @@ const (
 	exitUsage   = 2
 )
 
-// version is set at build time with -ldflags "-X main.version=v1.2.3";
-// otherwise the module's build information is used.
-var version = ""
+// commands is the command table: "httpstatus help" lists it, dispatch
+// runs from it and "httpstatus completion" completes from it. Each command
+// parses its flags (newFlagSet, parseFlags) before it does anything else,
+// which is how completion learns them from the same flag sets.
+func commands() []command {
+	return []command{
+		{"show", "[--json] CODE", "explain a status code: 503, 418, 999", argCode, func(_ context.Context, args []string, e env) error { return runShow(args, e) }},
+		{"list", "[--json] [CLASS]", "list every code, or one class: 5xx", argClass, func(_ context.Context, args []string, e env) error { return runList(args, e) }},
+		{"search", "[--json] QUERY", `find codes by number, name or words: "gateway timeout"`, argNone, func(_ context.Context, args []string, e env) error { return runSearch(args, e) }},
+		{"annotate", "[--json] [FILE...]", "count and explain the status codes of access logs", argFile, runAnnotate},
+		{"serve", "[flags]", `run the web site and live endpoint (see "serve --help")`, argNone, runServe},
+		{"export", "[flags] DIR", `write the site as static files into DIR (see "export --help")`, argDir, runExport},
+		{"completion", "bash|zsh|fish", "print a shell completion script", argShell, runCompletion},
+		{"version", "", "print the version, the commit and the Go version", argNone, runVersion},
+	}
+}
 
-const usage = `httpstatus: a reference of HTTP status codes.
+// command is one subcommand of httpstatus.
+type command struct {
+	name     string
+	synopsis string // its arguments, as "httpstatus help" shows them
+	summary  string
+	args     argKind // what its positional arguments are, for completion
+	run      func(ctx context.Context, args []string, e env) error
+}
 
-Usage:
-  httpstatus CODE                  explain a status code (same as "show CODE")
-  httpstatus show [--json] CODE    explain a status code: 503, 418, 999
-  httpstatus list [--json] [CLASS] list every code, or one class: 5xx
-  httpstatus search [--json] QUERY find codes by number, name or words: "gateway timeout"
-  httpstatus serve [flags]         run the web site and live endpoint (see "serve --help")
-  httpstatus export [flags] DIR    write the site as static files into DIR (see "export --help")
-  httpstatus version               print the version
-  httpstatus help                  print this help
+// argKind is what a command's positional arguments are.
+type argKind int
 
+const (
+	argNone argKind = iota
+	argCode
+	argClass
+	argFile
+	argDir
+	argShell
+)
+
+// usage is the text of "httpstatus help".
+func usage() string {
+	var b strings.Builder
+	b.WriteString("httpstatus: a reference of HTTP status codes.\n\nUsage:\n")
+	line := func(cmd, summary string) { fmt.Fprintf(&b, "  httpstatus %-28s %s\n", cmd, summary) }
+	line("CODE", `explain a status code (same as "show CODE")`)
+	for _, c := range commands() {
+		line(strings.TrimSpace(c.name+" "+c.synopsis), c.summary)
+	}
+	line("help", "print this help")
+	b.WriteString(`
 Colour is used only when standard output is a terminal and NO_COLOR is not
 set. Exit status: 0 success, 1 failure, 2 bad usage or unknown code.
-`
+`)
+	return b.String()
+}
 
 // usageError is a mistake in the command line: exit status 2.
 type usageError struct{ msg string }
@@ -55,14 +89,18 @@ func usagef(format string, args ...any) error {
 // env is what a subcommand gets from the process.
 type env struct {
 	getenv func(string) string
+	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	// flagSets, when set, makes parseFlags hand it the command's flag set
+	// and stop the command with errFlagsOnly (for completion).
+	flagSets func(*flag.FlagSet)
 }
 
 // run runs the command line args (args[0] is the program name) and returns
 // the exit status. Errors are printed to stderr.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := env{getenv: getenv, stdout: stdout, stderr: stderr}
+	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
 	err := dispatch(ctx, args[1:], e)
 	var ue *usageError
 	switch {
@@ -82,27 +120,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 
 func dispatch(ctx context.Context, args []string, e env) error {
 	if len(args) == 0 {
-		fmt.Fprint(e.stderr, usage)
+		fmt.Fprint(e.stderr, usage())
 		return usagef("no command given")
 	}
 	cmd, rest := args[0], args[1:]
 	switch cmd {
 	case "help", "-h", "-help", "--help":
-		fmt.Fprint(e.stdout, usage)
+		fmt.Fprint(e.stdout, usage())
 		return nil
-	case "version", "--version", "-version":
-		fmt.Fprintf(e.stdout, "httpstatus %s\n", buildVersion())
-		return nil
-	case "show":
-		return runShow(rest, e)
-	case "list":
-		return runList(rest, e)
-	case "search":
-		return runSearch(rest, e)
-	case "serve":
-		return runServe(ctx, rest, e)
-	case "export":
-		return runExport(ctx, rest, e)
+	case "--version", "-version":
+		cmd = "version"
+	}
+	for _, c := range commands() {
+		if c.name == cmd {
+			return c.run(ctx, rest, e)
+		}
 	}
 	if _, err := catalog.ParseCode(cmd); err == nil {
 		return runShow(args, e)
@@ -111,16 +143,6 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		return usagef("unknown flag %q: flags go after the command, such as httpstatus show --json 503", cmd)
 	}
 	return usagef("unknown command %q", cmd)
-}
-
-func buildVersion() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		return bi.Main.Version
-	}
-	return "(devel)"
 }
 
 // newFlagSet returns a flag set that reports errors instead of exiting and
@@ -138,6 +160,10 @@ func newFlagSet(name, synopsis string, e env) *flag.FlagSet {
 // parseFlags parses args, turning a help request into a help text on stdout
 // and any other problem into a usage error. Flags may follow arguments.
 func parseFlags(fs *flag.FlagSet, args []string, e env) ([]string, error) {
+	if e.flagSets != nil {
+		e.flagSets(fs)
+		return nil, errFlagsOnly
+	}
 	var positional []string
 	for {
 		out := io.Discard
@@ -192,6 +218,17 @@ func loadCodeRenderer(code int) (*render.Renderer, error) {
 	return render.New(cat, web.FS())
 }
 
+// outOfRange is the usage error for a number above 599 that the guide
+// does not document: RFC 9110 §15 defines 100 to 599, and above that the
+// guide has only the vendors' codes it names.
+func outOfRange(code int) error {
+	msg := fmt.Sprintf("show: %d is not a status code: RFC 9110 §15 defines 100 to 599", code)
+	if cat, err := loadCatalog(""); err == nil && len(cat.Beyond()) > 0 {
+		msg += ", and above 599 the guide has only vendors' codes " + catalog.JoinCodes("", cat.Beyond())
+	}
+	return usagef("%s", msg)
+}
+
 func loadRenderer(dir string) (*render.Renderer, error) {
 	cat, err := loadCatalog(dir)
 	if err != nil {
@@ -235,7 +272,7 @@ func runShow(args []string, e env) error {
 		return err
 	}
 	if _, err := rnd.Catalog().Lookup(code); err != nil && !catalog.InRange(code) {
-		return usagef("show: %d is not a status code: HTTP status codes run from 100 to 599", code)
+		return outOfRange(code)
 	}
 	var out []byte
 	if *asJSON {

@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/httpstatus/httpstatus/internal/catalog"
 	"github.com/httpstatus/httpstatus/internal/fastpath"
+	"github.com/httpstatus/httpstatus/internal/redisstore"
 	"github.com/httpstatus/httpstatus/internal/render"
 	"github.com/httpstatus/httpstatus/internal/server"
 	"github.com/httpstatus/httpstatus/web"
@@ -48,6 +51,10 @@ const (
 	// sleep.
 	maxSleepLimit = time.Minute
 	maxSlowLimit  = 100000
+	// The widest --max-body, --seq-ttl and --seq-max-keys.
+	maxBodyLimit    = 1 << 30
+	seqTTLLimit     = 24 * time.Hour
+	seqMaxKeysLimit = 10000000
 )
 
 // serveConfig is the configuration of "httpstatus serve".
@@ -60,11 +67,26 @@ type serveConfig struct {
 	metricsAddr string
 	// baseURL is the site's public URL, for sitemap.xml and robots.txt.
 	baseURL  string
-	maxSleep time.Duration // cap on ?sleep of /status
+	maxSleep time.Duration // cap on ?sleep, drip and sleep-body of /status
 	maxSlow  int           // /status requests sleeping at once
+	maxBody  int64         // cap on ?bytes of /status
+	// seqStore is the redis:// URL of the shared sequence store, or ""
+	// for the in-memory one, bounded by seqTTL and seqMaxKeys.
+	seqStore   string
+	seqTTL     time.Duration
+	seqMaxKeys int
 	// fastPath serves the site's listener through package fastpath;
 	// false serves it through net/http alone.
 	fastPath bool
+	// liveAddr, when set, serves the live endpoint there in httpstat.us's
+	// URL scheme.
+	liveAddr string
+	// tlsCert and tlsKey, both set or neither, serve HTTPS with HTTP/2 and
+	// HTTP/1.1 on addr and liveAddr.
+	tlsCert, tlsKey string
+	// h2c accepts HTTP/2 with prior knowledge beside HTTP/1.1 on addr and
+	// liveAddr, without TLS.
+	h2c bool
 }
 
 // envVar is an environment variable that stands in for a flag.
@@ -92,6 +114,14 @@ var serveEnv = []envVar{
 	{flag: "max-slow", name: "HTTPSTATUS_MAX_SLOW", want: "a number such as 256"},
 	{flag: "base-url", name: "HTTPSTATUS_BASE_URL"},
 	{flag: "fast-path", name: "HTTPSTATUS_FAST_PATH", want: "true or false"},
+	{flag: "max-body", name: "HTTPSTATUS_MAX_BODY", want: "a number of bytes such as 10485760"},
+	{flag: "seq-store", name: "HTTPSTATUS_SEQ_STORE"},
+	{flag: "seq-ttl", name: "HTTPSTATUS_SEQ_TTL", want: "a duration such as 10m"},
+	{flag: "seq-max-keys", name: "HTTPSTATUS_SEQ_MAX_KEYS", want: "a number such as 100000"},
+	{flag: "live-addr", name: "HTTPSTATUS_LIVE_ADDR"},
+	{flag: "tls-cert", name: "HTTPSTATUS_TLS_CERT"},
+	{flag: "tls-key", name: "HTTPSTATUS_TLS_KEY"},
+	{flag: "h2c", name: "HTTPSTATUS_H2C", want: "true or false"},
 }
 
 // describeEnv adds to the help of each flag of fs the variables of vars
@@ -142,10 +172,18 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	fs.StringVar(&c.logFormat, "log-format", defaultLogFormat, "log format: text or json")
 	fs.StringVar(&c.content, "content", "", "serve content files from this directory instead of the embedded ones")
 	fs.StringVar(&c.metricsAddr, "metrics-addr", "", "serve /metrics on this HOST:PORT instead of on --addr")
-	fs.DurationVar(&c.maxSleep, "max-sleep", server.DefaultMaxSleep, "cap on ?sleep=MS of /status, from 1ms to "+maxSleepLimit.String())
-	fs.IntVar(&c.maxSlow, "max-slow", server.DefaultMaxSlow, "how many /status requests may sleep at once; more get 503 with Retry-After")
+	fs.DurationVar(&c.maxSleep, "max-sleep", server.DefaultMaxSleep, "cap on ?sleep=MS of /status, from 1ms to "+maxSleepLimit.String()+"; sleep, drip and sleep-body together")
+	fs.IntVar(&c.maxSlow, "max-slow", server.DefaultMaxSlow, "how many /status requests may sleep, drip, fault or follow a sequence at once; more get 503 with Retry-After")
+	fs.Int64Var(&c.maxBody, "max-body", server.DefaultMaxBody, fmt.Sprintf("cap on ?bytes=N of /status, in bytes, from 1 to %d", maxBodyLimit))
+	fs.StringVar(&c.seqStore, "seq-store", "", "keep the counters of ?seq=KEY of /status in Redis or Valkey, redis://HOST:PORT/DB, shared by every replica; in memory when empty")
+	fs.DurationVar(&c.seqTTL, "seq-ttl", server.DefaultSeqTTL, "forget a ?seq=KEY of /status after this long without a request, from 1s to "+seqTTLLimit.String())
+	fs.IntVar(&c.seqMaxKeys, "seq-max-keys", server.DefaultSeqMaxKeys, fmt.Sprintf("how many ?seq=KEY the in-memory store keeps, the least recently used dropped first, from 1 to %d", seqMaxKeysLimit))
 	fs.StringVar(&c.baseURL, "base-url", render.DefaultBaseURL, "public URL of the site, for sitemap.xml and robots.txt")
 	fs.BoolVar(&c.fastPath, "fast-path", true, "answer plain HTTP/1.1 GET and HEAD requests with the fast path; --fast-path=false serves every request through net/http alone, with the same bytes")
+	fs.StringVar(&c.liveAddr, "live-addr", "", "also serve the live endpoint on this HOST:PORT, at its root in httpstat.us's URL scheme: /503, /random/200,500-504, ?sleep=MS, ?suppressBody=true, X-HttpStatus-* headers")
+	fs.StringVar(&c.tlsCert, "tls-cert", "", "serve HTTPS with HTTP/2 and HTTP/1.1 on --addr and --live-addr, with this PEM certificate (chain) file; needs --tls-key")
+	fs.StringVar(&c.tlsKey, "tls-key", "", "the PEM private key file of --tls-cert")
+	fs.BoolVar(&c.h2c, "h2c", false, "also accept unencrypted HTTP/2 with prior knowledge (h2c) beside HTTP/1.1 on --addr and --live-addr; not with --tls-cert")
 	describeEnv(fs, serveEnv)
 	rest, err := parseFlags(fs, args, e)
 	if err != nil {
@@ -168,13 +206,51 @@ func parseServe(args []string, e env) (serveConfig, error) {
 			return c, usagef("serve: --metrics-addr %q: want HOST:PORT, such as 127.0.0.1:9090", c.metricsAddr)
 		}
 	}
+	if err := checkListeners(c); err != nil {
+		return c, err
+	}
 	if c.maxSleep < time.Millisecond || c.maxSleep > maxSleepLimit {
 		return c, usagef("serve: --max-sleep %v: want 1ms to %v", c.maxSleep, maxSleepLimit)
 	}
 	if c.maxSlow < 1 || c.maxSlow > maxSlowLimit {
 		return c, usagef("serve: --max-slow %d: want 1 to %d", c.maxSlow, maxSlowLimit)
 	}
-	return c, nil
+	return c, checkLive(c)
+}
+
+// checkLive checks the live endpoint's body and sequence settings.
+func checkLive(c serveConfig) error {
+	switch {
+	case c.maxBody < 1 || c.maxBody > maxBodyLimit:
+		return usagef("serve: --max-body %d: want 1 to %d", c.maxBody, maxBodyLimit)
+	case c.seqTTL < time.Second || c.seqTTL > seqTTLLimit:
+		return usagef("serve: --seq-ttl %v: want 1s to %v", c.seqTTL, seqTTLLimit)
+	case c.seqMaxKeys < 1 || c.seqMaxKeys > seqMaxKeysLimit:
+		return usagef("serve: --seq-max-keys %d: want 1 to %d", c.seqMaxKeys, seqMaxKeysLimit)
+	}
+	if c.seqStore != "" {
+		if _, err := redisstore.New(c.seqStore); err != nil {
+			return usagef("serve: --seq-store: %v", err)
+		}
+	}
+	return nil
+}
+
+// checkListeners checks the flags of the live listener and of TLS and
+// h2c.
+func checkListeners(c serveConfig) error {
+	if c.liveAddr != "" {
+		if _, _, err := net.SplitHostPort(c.liveAddr); err != nil {
+			return usagef("serve: --live-addr %q: want HOST:PORT, such as 127.0.0.1:8081", c.liveAddr)
+		}
+	}
+	if (c.tlsCert == "") != (c.tlsKey == "") {
+		return usagef("serve: --tls-cert and --tls-key go together: give both files, or neither")
+	}
+	if c.h2c && c.tlsCert != "" {
+		return usagef("serve: --h2c is HTTP/2 without TLS; with --tls-cert, HTTP/2 is already served over TLS")
+	}
+	return nil
 }
 
 func newLogger(c serveConfig, e env) (*slog.Logger, error) {
@@ -222,6 +298,8 @@ type httpServer interface {
 type listener struct {
 	ln  net.Listener
 	srv httpServer
+	// metrics is set on the metrics listener, which shuts down last.
+	metrics bool
 }
 
 func runServe(ctx context.Context, args []string, e env) error {
@@ -245,7 +323,19 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	srv := server.New(rnd, server.Options{Logger: log, Version: buildVersion(), SeparateMetrics: c.metricsAddr != "", BaseURL: c.baseURL, MaxSleep: c.maxSleep, MaxSlow: c.maxSlow})
+	opts := server.Options{
+		Logger: log, Version: buildVersion(), SeparateMetrics: c.metricsAddr != "", BaseURL: c.baseURL,
+		MaxSleep: c.maxSleep, MaxSlow: c.maxSlow, MaxBody: c.maxBody, SeqTTL: c.seqTTL, SeqMaxKeys: c.seqMaxKeys,
+	}
+	if c.seqStore != "" {
+		store, err := openSeqStore(ctx, c.seqStore, log)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		opts.SeqStore = store
+	}
+	srv := server.New(rnd, opts)
 	lns, err := listen(c, srv, log)
 	if err != nil {
 		return err
@@ -266,33 +356,124 @@ func runServe(ctx context.Context, args []string, e env) error {
 	return shutdown(lns, errc, srv, log, c.maxSleep+shutdownMargin)
 }
 
-// listen listens on the site's address, and on the metrics address when
-// it is set, each with the server that will serve it. The site is served
-// through the fast path, unless it is off: it answers plain GET and HEAD
-// requests itself and hands every other connection to net/http.
-func listen(c serveConfig, srv *server.Server, log *slog.Logger) ([]listener, error) {
-	ln, err := net.Listen("tcp", c.addr)
+// openSeqStore opens the shared sequence store at rawURL (checked by
+// parseServe) and logs whether it answers: one that does not is not an
+// error at start, since it may come up later; /readyz says when it does.
+func openSeqStore(ctx context.Context, rawURL string, log *slog.Logger) (*redisstore.Store, error) {
+	store, err := redisstore.New(rawURL)
 	if err != nil {
-		return nil, fmt.Errorf("listen: %w", err)
+		return nil, usagef("serve: --seq-store: %v", err)
+	}
+	pctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	if err := store.Ping(pctx); err != nil {
+		log.Warn("sequence store does not answer", "store", store.Addr(), "err", err)
+	} else {
+		log.Info("sequence store", "store", store.Addr())
+	}
+	return store, nil
+}
+
+// listen listens on the site's address, and on the live and the metrics
+// addresses when they are set, each with the server that will serve it,
+// the metrics listener last. The site is served through the fast path,
+// unless it is off or TLS is on: it answers plain HTTP/1.1 GET and HEAD
+// requests itself and hands every other connection to net/http, an h2c
+// one (which opens with "PRI * HTTP/2.0") included. TLS and h2c apply to
+// the site and the live listener; /metrics stays plain HTTP/1.1.
+func listen(c serveConfig, srv *server.Server, log *slog.Logger) ([]listener, error) {
+	tc, err := loadTLS(c)
+	if err != nil {
+		return nil, err
+	}
+	scheme := "http://"
+	if tc != nil {
+		scheme = "https://"
+	}
+	var lns []listener
+	bind := func(flag, addr string) (net.Listener, error) {
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			for _, l := range lns {
+				l.ln.Close()
+			}
+			return nil, fmt.Errorf("listen on %s %s: %w", flag, addr, err)
+		}
+		return ln, nil
+	}
+	ln, err := bind("--addr", c.addr)
+	if err != nil {
+		return nil, err
 	}
 	hs := newHTTPServer(srv, log, c.maxSleep)
-	site := listener{ln, hs}
-	if c.fastPath {
+	site := listener{ln: ln, srv: withProtocols(hs, c, tc)}
+	fast := c.fastPath && tc == nil
+	if fast {
 		site.srv = &fastpath.Server{HTTP: hs}
 	}
-	lns := []listener{site}
-	if c.metricsAddr != "" {
-		mln, err := net.Listen("tcp", c.metricsAddr)
+	lns = append(lns, site)
+	if c.liveAddr != "" {
+		lln, err := bind("--live-addr", c.liveAddr)
 		if err != nil {
-			ln.Close()
-			return nil, fmt.Errorf("listen: %w", err)
+			return nil, err
 		}
-		lns = append(lns, listener{mln, newHTTPServer(srv.Metrics(), log, c.maxSleep)})
+		lns = append(lns, listener{ln: lln, srv: withProtocols(newHTTPServer(srv.Compat(), log, c.maxSleep), c, tc)})
+		log.Info("live endpoint", "addr", scheme+lln.Addr().String())
+	}
+	if c.metricsAddr != "" {
+		mln, err := bind("--metrics-addr", c.metricsAddr)
+		if err != nil {
+			return nil, err
+		}
+		lns = append(lns, listener{ln: mln, srv: newHTTPServer(srv.Metrics(), log, c.maxSleep), metrics: true})
 		log.Info("metrics", "addr", "http://"+mln.Addr().String()+"/metrics")
 	}
-	log.Info("listening", "addr", "http://"+ln.Addr().String(), "fastpath", c.fastPath)
+	log.Info("listening", "addr", scheme+ln.Addr().String(), "fastpath", fast, "http2", tc != nil || c.h2c)
 	return lns, nil
 }
+
+// loadTLS returns the TLS configuration of --tls-cert and --tls-key, or
+// nil without them. An error names the file that could not be used.
+func loadTLS(c serveConfig) (*tls.Config, error) {
+	if c.tlsCert == "" {
+		return nil, nil
+	}
+	certPEM, err := os.ReadFile(c.tlsCert)
+	if err != nil {
+		return nil, fmt.Errorf("--tls-cert: %w", err)
+	}
+	keyPEM, err := os.ReadFile(c.tlsKey)
+	if err != nil {
+		return nil, fmt.Errorf("--tls-key: %w", err)
+	}
+	cert, err := tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		return nil, fmt.Errorf("--tls-cert %s with --tls-key %s: %w", c.tlsCert, c.tlsKey, err)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, nil
+}
+
+// withProtocols returns what serves hs with the protocols of c: HTTPS
+// with HTTP/2 (ALPN "h2") and HTTP/1.1 when tc is set; HTTP/1.1 and h2c
+// with prior knowledge with --h2c; HTTP/1.1 alone otherwise.
+func withProtocols(hs *http.Server, c serveConfig, tc *tls.Config) httpServer {
+	if tc != nil {
+		hs.TLSConfig = tc
+		return tlsServer{hs}
+	}
+	if c.h2c {
+		hs.Protocols = new(http.Protocols)
+		hs.Protocols.SetHTTP1(true)
+		hs.Protocols.SetUnencryptedHTTP2(true)
+	}
+	return hs
+}
+
+// tlsServer serves a listener with TLS, by its Server's TLSConfig, which
+// ServeTLS completes with the ALPN protocols "h2" and "http/1.1".
+type tlsServer struct{ *http.Server }
+
+func (s tlsServer) Serve(l net.Listener) error { return s.ServeTLS(l, "", "") }
 
 // warm fills the page cache after the first answer (often a health
 // check, or a person's first page), or after warmDelay: it takes a core
@@ -316,18 +497,36 @@ func warm(ctx context.Context, srv *server.Server, log *slog.Logger, restoreGC f
 
 // shutdown stops serving lns, whose Serve calls report to errc: /readyz
 // turns 503, the listeners close, and in-flight requests get grace to
-// finish (the longest may be sleeping). The metrics listener, last in
-// lns, stays up until the site's requests are done.
+// finish (the longest may be sleeping). The site and the live listener
+// stop together; the metrics listener stays up until their requests are
+// done.
 func shutdown(lns []listener, errc <-chan error, srv *server.Server, log *slog.Logger, grace time.Duration) error {
 	log.Info("shutting down", "grace", grace)
 	srv.Drain()
 	ctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
-	var errs []error
-	for _, l := range lns {
+	var (
+		mu   sync.Mutex
+		errs []error
+	)
+	stop := func(l listener) {
 		if err := l.srv.Shutdown(ctx); err != nil {
+			mu.Lock()
 			errs = append(errs, fmt.Errorf("shutdown: %w", err))
+			mu.Unlock()
 			l.srv.Close()
+		}
+	}
+	var wg sync.WaitGroup
+	for _, l := range lns {
+		if !l.metrics {
+			wg.Go(func() { stop(l) })
+		}
+	}
+	wg.Wait()
+	for _, l := range lns {
+		if l.metrics {
+			stop(l)
 		}
 	}
 	for range lns {

@@ -22,6 +22,10 @@
 // accepted it: its ReadHeaderTimeout and ReadTimeout count from when the
 // request began, not from the hand-off, and the connection keeps nothing
 // of Server's read buffer.
+// An h2c connection with prior knowledge opens with the HTTP/2 preface,
+// "PRI * HTTP/2.0": it is handed over whole, and net/http serves it as
+// HTTP/2 when HTTP.Protocols allow unencrypted HTTP/2 (TestH2CHandedOver).
+// Server does not speak TLS: a TLS listener is served by net/http alone.
 // So net/http alone answers malformed requests; Server only answers
 // well-formed ones, and gives the handler the *http.Request net/http would
 // have given it (FuzzParseHead compares the two).
@@ -284,6 +288,11 @@ type handedConn struct {
 	// later requests, which net/http reads from their start.
 	wrote atomic.Bool
 }
+
+// NetConn returns the connection handed over, as tls.Conn's NetConn
+// does: a handler that takes the connection over (the live endpoint's
+// faults) reaches the *net.TCPConn through it, to reset it.
+func (c *handedConn) NetConn() net.Conn { return c.Conn }
 
 func (c *handedConn) Read(p []byte) (int, error) {
 	if len(c.buf) > 0 {

@@ -130,7 +130,7 @@ type answer struct {
 func TestFastPathAnswers(t *testing.T) {
 	b := startBoth(t)
 	const html, text, jsonType = "text/html; charset=utf-8", "text/plain; charset=utf-8", "application/json"
-	name503 := http.StatusText(503)
+	name503 := http.StatusText(http.StatusServiceUnavailable)
 	// Answers of earlier rows that later rows compare with, by server.
 	pages := map[string]answer{}
 	page := func(t *testing.T, server string) answer {

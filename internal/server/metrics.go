@@ -25,7 +25,10 @@ import (
 // "/status/{codes...}"), or "unmatched" for requests refused before
 // routing, never the raw path (the live endpoint's GET pattern counts as
 // its method-less one, see livePattern): the number of series stays
-// bounded whatever clients send. code is the final status, 100 to 999.
+// bounded whatever clients send. The --live-addr listener's requests
+// (Compat) are counted under its patterns prefixed with "live-addr "
+// ("live-addr /{code}", "live-addr unmatched"). code is the final status,
+// 100 to 999.
 
 // durationBuckets spans a cached page (tens of microseconds) to the
 // longest ?sleep of the live endpoint.

@@ -85,6 +85,16 @@ var recorders = sync.Pool{New: func() any { return new(statusRecorder) }}
 // yet, too many slow requests) and counts in the metrics. The query
 // string, which may hold secrets, is never logged.
 func (s *Server) observe(next http.Handler) http.Handler {
+	return s.observeRoutes(next, sitePattern)
+}
+
+// sitePattern is the metrics key of a route of the site: its pattern.
+func sitePattern(pattern string) string { return pattern }
+
+// observeRoutes is observe with the metrics key of each route pattern
+// given by key, which must map the patterns of a route table, and "",
+// to a small set of keys.
+func (s *Server) observeRoutes(next http.Handler, key func(pattern string) string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		s.metrics.inFlight.Inc()
@@ -104,7 +114,8 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			if status == 0 {
 				status = http.StatusOK // nothing written: net/http sends 200
 			}
-			s.metrics.observe(r.Pattern, status, d)
+			route := key(r.Pattern)
+			s.metrics.observe(route, status, d)
 			lvl := slog.LevelDebug
 			if status >= 500 && status != http.StatusServiceUnavailable && !rec.asked {
 				lvl = slog.LevelError
@@ -113,7 +124,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 				s.log.LogAttrs(r.Context(), lvl, "request",
 					slog.String("method", r.Method),
 					slog.String("path", r.URL.Path),
-					slog.String("route", routeLabel(r.Pattern)),
+					slog.String("route", routeLabel(route)),
 					slog.Int("status", status),
 					slog.Duration("dur", d))
 			}
@@ -181,10 +192,21 @@ const allowLive = live.Methods
 // HTTP/1.1 only, which net/http refuses without one before any handler
 // runs, and load balancers' health checks send HTTP/1.0 without it.
 func (s *Server) guard(next http.Handler) http.Handler {
+	return s.guardAllow(next, func(path string) string {
+		if strings.HasPrefix(path, "/status/") {
+			return allowLive
+		}
+		return allowPage
+	})
+}
+
+// guardAllow is guard with the Allow header of a path (or of "*") given
+// by allow.
+func (s *Server) guardAllow(next http.Handler, allow func(path string) string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.RequestURI == "*" {
 			if r.Method == http.MethodOptions {
-				w.Header().Set("Allow", "GET, HEAD, OPTIONS")
+				w.Header().Set("Allow", allow("*"))
 				w.Header().Set("Content-Length", "0")
 				w.WriteHeader(http.StatusNoContent)
 				return
@@ -194,11 +216,7 @@ func (s *Server) guard(next http.Handler) http.Handler {
 		}
 		switch r.Method {
 		case http.MethodTrace, http.MethodConnect:
-			allow := allowPage
-			if strings.HasPrefix(r.URL.Path, "/status/") {
-				allow = allowLive
-			}
-			w.Header().Set("Allow", allow)
+			w.Header().Set("Allow", allow(r.URL.Path))
 			s.serveError(w, r, http.StatusMethodNotAllowed, "Method "+r.Method+" is not allowed.")
 			return
 		}

@@ -32,6 +32,29 @@ func (s *Server) addRoutes(mux *http.ServeMux) {
 	mux.Handle("/", s.handleFallback())
 }
 
+// addCompatRoutes lists the URLs of the --live-addr listener: the live
+// endpoint in httpstat.us's URL scheme, which live.NewCompat serves whole
+// (handleCompat). The patterns are its routes, for the metrics and the
+// log; anything else is its 404.
+func (s *Server) addCompatRoutes(mux *http.ServeMux) {
+	h := s.handleCompat()
+	for _, p := range compatPatterns {
+		mux.Handle(p, h)
+	}
+}
+
+// compatPatterns are the routes of the --live-addr listener.
+var compatPatterns = []string{
+	"/{$}",
+	"/{code}",
+	"/{code}/{rest...}",
+	"/random/{codes}",
+	"/random/{codes}/{rest...}",
+	"/im-a-teapot",
+	livePattern,
+	"/",
+}
+
 // The live endpoint answers every method and every path under /status/,
 // under livePattern. It is also registered for GET of one path segment,
 // the request nearly every client sends, for the router's sake: it looks in
