@@ -208,6 +208,13 @@ type guideJSON struct {
 	Decision *catalog.Question `json:"decision,omitempty"`
 	Sources  []catalog.Link    `json:"sources"`
 	Body     string            `json:"body"`
+	credit
+}
+
+// guidesJSON is /guides.json: every guide, with the content's licence.
+type guidesJSON struct {
+	Guides []guideLinkJSON `json:"guides"`
+	credit
 }
 
 // guideLinkJSON is a guide in a list.
@@ -224,17 +231,16 @@ func guideJSONOf(p *guidePage) guideJSON {
 	return guideJSON{
 		Name: g.Name, Title: g.Title, Summary: g.Summary, URL: g.URL(), Codes: jsonLinks(p.Codes),
 		Table: g.Table, Decision: g.Decision, Sources: nonNil(g.Sources), Body: g.Body,
+		credit: contentCredit(),
 	}
 }
 
-func guidesJSONOf(cat *catalog.Catalog) any {
+func guidesJSONOf(cat *catalog.Catalog) guidesJSON {
 	list := []guideLinkJSON{}
 	for _, g := range cat.Guides() {
 		list = append(list, guideLinkJSON{Name: g.Name, Title: g.Title, Summary: g.Summary, URL: g.URL(), Codes: g.Codes})
 	}
-	return struct {
-		Guides []guideLinkJSON `json:"guides"`
-	}{list}
+	return guidesJSON{Guides: list, credit: contentCredit()}
 }
 
 func guidesText(p *guidesPage) []byte {
@@ -245,6 +251,7 @@ func guidesText(p *guidesPage) []byte {
 		w.wrap("", "  ", g.Title+"  "+g.URL)
 		w.para("  ", "  ", g.Summary)
 	}
+	w.credit()
 	return done(w)
 }
 
@@ -274,6 +281,7 @@ func (r *Renderer) guideText(p *guidePage) []byte {
 			w.para("- ", "  ", s.Title+" <"+s.URL+">")
 		}
 	}
+	w.credit()
 	return done(w)
 }
 
