@@ -336,7 +336,7 @@ func notFoundText(p *notFoundPage) []byte {
 	if len(p.Suggestions) > 0 {
 		w.heading("Did you mean")
 		for _, l := range p.Suggestions {
-			w.wrap("- ", "  ", fmt.Sprintf("%s  /%d", w.listLine(l), l.Code))
+			w.wrap("- ", "  ", w.listLine(l)+"  "+l.URL)
 		}
 	}
 	return done(w)

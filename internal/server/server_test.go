@@ -83,6 +83,8 @@ func TestRoutes(t *testing.T) {
 		{"404 number", "GET", "/600", browser, 404, html, "page not found"},
 		{"404 text", "GET", "/nothing", "*/*", 404, txt, "Nothing lives at /nothing"},
 		{"404 suggests", "GET", "/gateway-timeout", "*/*", 404, txt, "504"},
+		{"404 suggests a guide", "GET", "/guides/redirect-permanent-or-temporary", "*/*", 404, txt, "Guide: The five redirects: 301, 302, 303, 307 and 308 /guides/redirects"},
+		{"404 suggests a guide json", "GET", "/guides/redirect-permanent-or-temporary", "application/json", 404, js, `"url": "/guides/redirects"`},
 		{"404 bad ext", "GET", "/503.xml", browser, 404, html, "page not found"},
 		{"404 deep", "GET", "/a/b/c", browser, 404, html, "page not found"},
 		{"404 json", "GET", "/zzz", "application/json", 404, js, `"error": "not found"`},

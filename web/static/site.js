@@ -203,9 +203,9 @@
   }
 })();
 
-// On the 404 page, suggest codes that match the address: from /search when
-// the guide's own server answers, otherwise (a static copy) from
-// /codes.json with a simple word match.
+// On the 404 page, suggest codes and guides that match the address: from
+// /search when the guide's own server answers, otherwise (a static copy)
+// codes from /codes.json with a simple word match.
 (function () {
   "use strict";
   var box = document.getElementById("suggest");
@@ -215,13 +215,16 @@
   var words = path.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
   if (!words.length) return;
   var list = box.querySelector("ul");
-  var add = function (code, name, vendor) {
+  // A code's row leads with its number in the colour of its class; a
+  // guide's (it has no code) with a Guide tag, as on the results page.
+  var add = function (href, code, name, vendor) {
     var li = document.createElement("li");
-    li.className = "c" + String(code).charAt(0) + "xx";
+    li.className = code ? "c" + String(code).charAt(0) + "xx" : "guide";
     var a = document.createElement("a");
-    a.href = "/" + code;
-    var b = document.createElement("strong");
-    b.textContent = code;
+    a.href = href;
+    var b = document.createElement(code ? "strong" : "span");
+    if (!code) b.className = "tag";
+    b.textContent = code || "Guide";
     a.appendChild(b);
     a.appendChild(document.createTextNode(" " + name + (vendor ? " (" + vendor + ")" : "")));
     li.appendChild(a);
@@ -246,7 +249,7 @@
         });
       });
       scored.sort(function (a, b) { return b.s - a.s || a.c - b.c; });
-      scored.slice(0, 5).forEach(function (m) { add(m.c, m.name, m.vendor); });
+      scored.slice(0, 5).forEach(function (m) { add("/" + m.c, m.c, m.name, m.vendor); });
     });
   };
   fetch("/search?q=" + encodeURIComponent(words.join(" ")), { headers: { Accept: "application/json" } })
@@ -254,7 +257,7 @@
       var json = r.ok && (r.headers.get("Content-Type") || "").indexOf("application/json") === 0;
       if (!json) return fromCatalog();
       return r.json().then(function (data) {
-        (data.results || []).filter(function (m) { return m.code; }).slice(0, 5).forEach(function (m) { add(m.code, m.name, m.vendor); });
+        (data.results || []).slice(0, 5).forEach(function (m) { add(m.url, m.code, m.name, m.vendor); });
       });
     })
     .then(done, function () { fromCatalog().then(done, function () {}); });
