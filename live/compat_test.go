@@ -427,3 +427,40 @@ func TestCompatFaultsHTTP2(t *testing.T) {
 		}
 	}
 }
+
+// TestCompatFaultsSlow checks that a fault header holds a slow slot, as
+// the query options do: beyond WithMaxSlow the answer is the handler's
+// 503.
+func TestCompatFaultsSlow(t *testing.T) {
+	t.Parallel()
+	c := NewCompat(WithMaxSlow(1)).(*compat)
+	ts := httptest.NewServer(c)
+	defer ts.Close()
+	done := make(chan error, 1)
+	go func() {
+		req, _ := http.NewRequest("GET", ts.URL+"/200", nil)
+		req.Header.Set(HeaderDribbleBody, "true")
+		res, err := ts.Client().Do(req)
+		if err == nil {
+			_, err = io.ReadAll(res.Body)
+			res.Body.Close()
+		}
+		done <- err
+	}()
+	waitFor(t, "the dribble to hold the slot", func() bool { return len(c.l.slow) == 1 })
+	for _, h := range []string{HeaderAbortBeforeHeaders, HeaderAbortAfterHeaders, HeaderAbortDuringBody, HeaderDribbleBody} {
+		req, _ := http.NewRequest("GET", ts.URL+"/200", nil)
+		req.Header.Set(h, "true")
+		res, err := ts.Client().Do(req)
+		if err != nil {
+			t.Fatalf("%s with the slot taken: %v", h, err)
+		}
+		res.Body.Close()
+		if res.StatusCode != 503 || res.Header.Get("Retry-After") != "1" {
+			t.Errorf("%s with the slot taken: %d, want 503 with Retry-After: 1", h, res.StatusCode)
+		}
+	}
+	if err := <-done; err != nil {
+		t.Errorf("the dribble: %v", err)
+	}
+}
