@@ -388,11 +388,11 @@ func TestCompatFaults(t *testing.T) {
 	}
 
 	head, body := arrivals(t, ts.URL+"/201", HeaderSleepAfterHeaders, "300")
-	if head > 150*time.Millisecond || len(body) != len(full) || body[0] < 300*time.Millisecond {
+	if head >= 300*time.Millisecond || len(body) != len(full) || body[0] < 300*time.Millisecond {
 		t.Errorf("%s: 300: head at %v, first byte at %v; want the head at once, the body after 300ms", HeaderSleepAfterHeaders, head, body)
 	}
 	head, body = arrivals(t, ts.URL+"/201", HeaderDribbleBody, "true")
-	if head > 150*time.Millisecond || len(body) != len(full) || body[0] > dribbleTime/2 || body[len(body)-1] < dribbleTime-dripStep {
+	if head >= dribbleTime/2 || len(body) != len(full) || body[0] >= dribbleTime/2 || body[len(body)-1] < dribbleTime-dripStep {
 		t.Errorf("%s: true: head at %v, bytes at %v; want the head at once, the body spread over %v", HeaderDribbleBody, head, body, dribbleTime)
 	}
 }
