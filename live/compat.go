@@ -189,7 +189,7 @@ func compatChoices(out []choice, route int, codes string, allowed func(int) bool
 	}
 	for part := range strings.SplitSeq(codes, ",") {
 		if strings.Contains(part, ":") {
-			return nil, fmt.Errorf("bad list %s: /random takes codes and ranges without weights, such as /random/200,500-504; weights are for %s{codes}", quote(codes), Prefix)
+			return nil, fmt.Errorf("bad list %s: /random takes no weights: write /random/200,500-504; weights are for %s{codes}", quote(codes), Prefix)
 		}
 		c, err := parseItem(strings.TrimSpace(part), allowed, hint)
 		if err != nil {

@@ -198,7 +198,7 @@ func TestCompatBadInput(t *testing.T) {
 		{"/random/-1,0,1", nil, 400, "Bad range"},
 		{"/random/-1-1", nil, 400, "Bad range"},
 		{"/random/504-500", nil, 400, "reversed"},
-		{"/random/200:3,500", nil, 400, "without weights"},
+		{"/random/200:3,500", nil, 400, "Bad list \"200:3,500\": /random takes no weights: write /random/200,500-504; weights are for /status/{codes}"},
 		{"/random/" + strings.Repeat("200,", 40) + "200", nil, 400, "Too many choices"},
 		{"/200?sleep=abc", nil, 400, "Bad sleep \"abc\""},
 		{"/200?sleep=-5", nil, 400, "Bad sleep"},
@@ -463,4 +463,126 @@ func TestCompatFaultsSlow(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Errorf("the dribble: %v", err)
 	}
+}
+
+// FuzzCompatHeaders sends httpstat.us's X-HttpStatus-* headers with
+// fuzzed values (an empty one is left out) to /{code}, with GET or HEAD,
+// and holds each answer to a model of their rules written apart from the
+// parsers: a one-line 400 naming the first problem, in the order the
+// headers are read, or the status asked for, broken exactly when an abort
+// header says true.
+func FuzzCompatHeaders(f *testing.F) {
+	f.Add(uint16(100), "1", "true", "0", "false", "false", "FALSE", "False", false)
+	f.Add(uint16(0), "", "", "", "", "true", "", "", false)
+	f.Add(uint16(104), "", " true ", "2", "", "", "true", "", true)
+	f.Add(uint16(3), "", "", "", "", "", "", "true", false)
+	f.Add(uint16(105), "", "", "", "", "", "", "true", false)
+	f.Add(uint16(100), "", "true", "", "", "", "", "true", false)
+	f.Add(uint16(0), "", "", "", "true", "", "", "", false)
+	f.Add(uint16(0), "3", "", "", "", "true", "true", "", false)
+	f.Add(uint16(0), "-1", "yes", "99999999999999999999", "1", "x", "", "", true)
+	h := NewCompat(WithMaxSleep(2 * time.Millisecond))
+	names := []string{HeaderSleep, HeaderSuppressBody, HeaderSleepAfterHeaders, HeaderDribbleBody, HeaderAbortBeforeHeaders, HeaderAbortAfterHeaders, HeaderAbortDuringBody}
+	f.Fuzz(func(t *testing.T, n uint16, sleep, suppress, sleepAfter, dribble, abortBefore, abortAfter, abortDuring string, head bool) {
+		code := 100 + int(n)%500
+		method := http.MethodGet
+		if head {
+			method = http.MethodHead
+		}
+		req := httptest.NewRequest(method, "/"+strconv.Itoa(code), nil)
+		values := []string{sleep, suppress, sleepAfter, dribble, abortBefore, abortAfter, abortDuring}
+		for i, v := range values {
+			if v != "" {
+				req.Header.Set(names[i], v)
+			}
+		}
+		w := &finalWriter{h: http.Header{}}
+		broke := serveAborting(h, w, req)
+		where := fmt.Sprintf("%s /%d %q", method, code, values)
+		want, breaks := compatVerdict(names, values, code, head)
+		b := w.body.String()
+		final := code
+		if code < 200 && code != http.StatusSwitchingProtocols {
+			final = http.StatusOK
+		}
+		switch {
+		case want != "" && w.status != http.StatusBadRequest:
+			t.Fatalf("%s: answered %d %q (broken: %v), want a 400 that says %q", where, w.status, b, broke, want)
+		case want != "" && !head && (!strings.Contains(b, want) || strings.Count(b, "\n") != 1):
+			t.Fatalf("%s: 400 %q, want one line that says %q", where, b, want)
+		case want == "" && broke != breaks:
+			t.Fatalf("%s: answered %d, broken: %v; want broken: %v", where, w.status, broke, breaks)
+		case want == "" && w.status != final && !(broke && w.status == 0):
+			t.Fatalf("%s: answered %d %q, want %d", where, w.status, b, final)
+		}
+	})
+}
+
+// compatVerdict is the model of FuzzCompatHeaders: the words of the 400
+// for the values of the headers names (an empty value for one left out)
+// with a cap of 2 ms, or "" and whether the response breaks.
+func compatVerdict(names, values []string, code int, head bool) (string, bool) {
+	const capMS = 2
+	var total int64
+	on := map[string]bool{}
+	var abort string
+	for i, v := range values {
+		name := names[i]
+		if v == "" {
+			continue
+		}
+		v = strings.TrimSpace(v)
+		switch name {
+		case HeaderSleep, HeaderSleepAfterHeaders:
+			if !reMS.MatchString(v) {
+				return "Bad " + name + ` "`, false
+			}
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n > capMS {
+				return name + " of ", false
+			}
+			total += n
+			on[name] = n > 0
+		default:
+			switch {
+			case strings.EqualFold(v, "true"):
+				on[name] = true
+			case !strings.EqualFold(v, "false"):
+				return "Bad " + name + ` "`, false
+			}
+		}
+		switch name {
+		case HeaderAbortBeforeHeaders, HeaderAbortAfterHeaders, HeaderAbortDuringBody:
+			if on[name] && abort != "" {
+				return abort + " and " + name + " both ask for a fault", false
+			}
+			if on[name] {
+				abort = name
+			}
+		case HeaderDribbleBody:
+			if on[name] {
+				total += 1000
+			}
+		}
+	}
+	if total > capMS {
+		return "add up to", false
+	}
+	var what string
+	for _, name := range []string{HeaderAbortDuringBody, HeaderDribbleBody, HeaderSleepAfterHeaders} {
+		if on[name] {
+			what = name
+			break
+		}
+	}
+	switch {
+	case what == "":
+	case head:
+		return what + " needs a body, and a response to HEAD has none", false
+	case code == 101 || code == 204 || code == 205 || code == 304:
+		return fmt.Sprintf("%s needs a body, and a %d response has none", what, code), false
+	case on[HeaderSuppressBody]:
+		return what + " needs a body, and suppressBody asks for none", false
+	}
+	return "", abort != ""
 }
