@@ -9,8 +9,11 @@ toolchain go1.26.11
 require go.yaml.in/yaml/v3 v3.0.6
 
 require (
+	github.com/hashicorp/golang-lru/v2 v2.0.7
+	github.com/realclientip/realclientip-go v1.0.0
 	github.com/redis/go-redis/v9 v9.23.0
 	github.com/yuin/goldmark v1.8.7
+	golang.org/x/time v0.16.0
 )
 
 require go.uber.org/atomic v1.12.0 // indirect

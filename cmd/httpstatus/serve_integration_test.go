@@ -430,10 +430,11 @@ func loadTargets(t *testing.T, base string) []loadTarget {
 		t.Fatal(err)
 	}
 	defer res.Body.Close()
-	var codes []struct{ Code int }
-	if err := json.NewDecoder(res.Body).Decode(&codes); err != nil || len(codes) < 50 {
-		t.Fatalf("/codes.json: %d codes, %v", len(codes), err)
+	var list struct{ Codes []struct{ Code int } }
+	if err := json.NewDecoder(res.Body).Decode(&list); err != nil || len(list.Codes) < 50 {
+		t.Fatalf("/codes.json: %d codes, %v", len(list.Codes), err)
 	}
+	codes := list.Codes
 	ok := []int{200}
 	var ts []loadTarget
 	for i, c := range codes {
@@ -600,7 +601,9 @@ func TestLoadIntegration(t *testing.T) {
 // served reached the client whole (no completed request lost), that no
 // response is cut short, and that the process exits 0.
 func TestShutdownIntegration(t *testing.T) {
-	p := startServe(t, "--log-level", "debug")
+	// Every request comes from one address: more slow ones at once than
+	// --client-max-slow allows by default.
+	p := startServe(t, "--log-level", "debug", "--client-max-slow", "0")
 	targets := loadTargets(t, p.base)
 	const (
 		workers = 8
