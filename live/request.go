@@ -43,14 +43,18 @@ type params struct {
 // regard to case; a name that is not here is ignored (a cache-buster such
 // as "_=1700000000"), but a known one is strict: given twice or with a bad
 // value, it is a 400 that says why. A new option (fault=, bytes=, ...) is
-// one more row of queryOptions and one more field of params.
+// one more row of queryOptions and one more field of params. Its doc is
+// what Params tells about it, so documents that describe the endpoint
+// (the site's /openapi.json) list it from this row.
 type queryOption struct {
 	name  string
 	parse func(p *params, v string, c *config) error
+	doc   func(c *config) Param
 }
 
 var queryOptions = []queryOption{
-	{"sleep", parseSleep},
+	{"sleep", parseSleep, msDoc("Milliseconds to wait before the final response (an interim 1xx goes out first). " +
+		"A client that goes away ends the wait. Beyond the number of requests that may sleep at once, the answer is the endpoint's own 503 with Retry-After: 1.")},
 }
 
 // parseParams reads the query options and the requested response headers
