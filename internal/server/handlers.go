@@ -106,8 +106,8 @@ func serveBody(w http.ResponseWriter, r *http.Request, status int, b *body) {
 func (s *Server) handleSearch() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query().Get("q")
-		if len(q) > 200 {
-			s.serveError(w, r, http.StatusBadRequest, "The query is longer than 200 bytes.")
+		if len(q) > render.MaxQuery {
+			s.serveError(w, r, http.StatusBadRequest, "The query is longer than "+strconv.Itoa(render.MaxQuery)+" bytes.")
 			return
 		}
 		w.Header().Set("Vary", "Accept")
