@@ -25,15 +25,21 @@ type statusAsker interface{ askedStatus() }
 // its own answers are a 400 for bad input and a 503 beyond MaxSlow, which
 // observe does not log as errors either.
 func (s *Server) handleStatus() http.Handler {
-	h := live.New(
-		live.WithCatalog(s.rnd.Catalog()),
-		live.WithMaxSleep(s.opts.MaxSleep),
-		live.WithMaxSlow(s.opts.MaxSlow),
-	)
+	h := live.New(s.liveOptions()...)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if a, ok := w.(statusAsker); ok {
 			a.askedStatus()
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// liveOptions are the settings of the live endpoint, which /openapi.json
+// describes too.
+func (s *Server) liveOptions() []live.Option {
+	return []live.Option{
+		live.WithCatalog(s.rnd.Catalog()),
+		live.WithMaxSleep(s.opts.MaxSleep),
+		live.WithMaxSlow(s.opts.MaxSlow),
+	}
 }
