@@ -105,14 +105,22 @@ type (
 	}
 )
 
-// readManifests parses every document of k8s/*.yaml, by kind.
-func readManifests(t *testing.T) (byKind map[string]manifest, serviceSelector map[string]string) {
+// doc is one document of a manifest file, with its YAML node for the
+// fields manifest does not read.
+type doc struct {
+	manifest
+	file string
+	node yaml.Node
+}
+
+// readDocs parses every document of the files glob matches.
+func readDocs(t *testing.T, glob string) []doc {
 	t.Helper()
-	files, _ := filepath.Glob("k8s/*.yaml")
+	files, _ := filepath.Glob(glob)
 	if len(files) == 0 {
-		t.Fatal("no k8s/*.yaml")
+		t.Fatalf("no %s", glob)
 	}
-	byKind = map[string]manifest{}
+	var docs []doc
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
@@ -120,29 +128,44 @@ func readManifests(t *testing.T) (byKind map[string]manifest, serviceSelector ma
 		}
 		dec := yaml.NewDecoder(bytes.NewReader(data))
 		for {
-			var node yaml.Node
-			if err := dec.Decode(&node); errors.Is(err, io.EOF) {
+			d := doc{file: f}
+			if err := dec.Decode(&d.node); errors.Is(err, io.EOF) {
 				break
 			} else if err != nil {
 				t.Fatalf("%s: %v", f, err)
 			}
-			var m manifest
-			if err := node.Decode(&m); err != nil {
+			if err := d.node.Decode(&d.manifest); err != nil {
 				t.Fatalf("%s: %v", f, err)
 			}
-			if _, dup := byKind[m.Kind]; dup {
-				t.Fatalf("%s: a second %s", f, m.Kind)
-			}
-			byKind[m.Kind] = m
-			if m.Kind == "Service" {
-				var svc struct {
-					Spec struct {
-						Selector map[string]string `yaml:"selector"`
-					} `yaml:"spec"`
-				}
-				node.Decode(&svc)
-				serviceSelector = svc.Spec.Selector
-			}
+			docs = append(docs, d)
+		}
+	}
+	return docs
+}
+
+// selectorOf returns the selector of a Service document.
+func selectorOf(d doc) map[string]string {
+	var svc struct {
+		Spec struct {
+			Selector map[string]string `yaml:"selector"`
+		} `yaml:"spec"`
+	}
+	d.node.Decode(&svc)
+	return svc.Spec.Selector
+}
+
+// readManifests parses every document of k8s/*.yaml, by kind: one of
+// each.
+func readManifests(t *testing.T) (byKind map[string]manifest, serviceSelector map[string]string) {
+	t.Helper()
+	byKind = map[string]manifest{}
+	for _, d := range readDocs(t, "k8s/*.yaml") {
+		if _, dup := byKind[d.Kind]; dup {
+			t.Fatalf("%s: a second %s", d.file, d.Kind)
+		}
+		byKind[d.Kind] = d.manifest
+		if d.Kind == "Service" {
+			serviceSelector = selectorOf(d)
 		}
 	}
 	for _, k := range []string{"Deployment", "Service", "HorizontalPodAutoscaler"} {
@@ -206,7 +229,14 @@ func env(c container, name string) string {
 func TestManifestsFitTogether(t *testing.T) {
 	t.Parallel()
 	m, svcSel := readManifests(t)
-	dep, svc, hpa := m["Deployment"], m["Service"], m["HorizontalPodAutoscaler"]
+	checkSite(t, m["Deployment"], m["Service"], svcSel, m["HorizontalPodAutoscaler"])
+}
+
+// checkSite checks that the Deployment of httpstatus, its Service and its
+// HorizontalPodAutoscaler fit together, with the Containerfile and the
+// server.
+func checkSite(t *testing.T, dep, svc manifest, svcSel map[string]string, hpa manifest) {
+	t.Helper()
 	podLabels := dep.Spec.Template.Metadata.Labels
 	if !subset(dep.Spec.Selector.MatchLabels, podLabels) {
 		t.Errorf("Deployment selector %v does not match its pod labels %v", dep.Spec.Selector.MatchLabels, podLabels)

@@ -351,7 +351,7 @@ func compatBodies(st *status, cat *catalog.Catalog) {
 	}{st.code, desc})
 	for _, f := range [...]int{formatText, formatJSON} {
 		st.bodyLen[f] = lengthOf(st.body[f])
-		st.contentRange[f] = contentRange(st.code, st.body[f])
+		st.contentRange[f] = contentRange(st.code, int64(len(st.body[f])))
 	}
 	if st.code == http.StatusMultipleChoices {
 		for i := len(st.headers) - 1; i >= 0; i-- {

@@ -58,3 +58,23 @@ func ExampleNew() {
 	// 429 7
 	// 400 A sleep of 5000 ms is over the cap of 1000 ms.
 }
+
+// A retry test asks for a sequence: with its own key, the endpoint fails
+// twice, then succeeds, whatever else is asking at the same time.
+func Example_sequence() {
+	srv := httptest.NewServer(live.New())
+	defer srv.Close()
+
+	for range 4 {
+		res, err := http.Get(srv.URL + "/status/503,503,200?seq=example-1")
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		res.Body.Close()
+		fmt.Print(res.StatusCode, " ")
+	}
+	fmt.Println()
+	// Output:
+	// 503 503 200 200
+}

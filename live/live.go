@@ -58,13 +58,73 @@
 // # Options
 //
 // ?sleep=MS waits that long before the final response, up to a cap
-// (WithMaxSleep); a client that goes away ends the wait. At most
-// WithMaxSlow requests sleep at once; beyond that the answer is the
-// handler's own 503 with Retry-After: 1. A request header
+// (WithMaxSleep); a client that goes away ends the wait. A request header
 // "X-HttpStatus-Response-NAME: VALUE" asks for "NAME: VALUE" in the
 // response, for a short list of safe names. Query parameters the endpoint
 // does not know are ignored (cache-busters such as ?_=1700000000); the
 // ones it knows are strict, and a bad value is a 400 that says why.
+//
+// # Bodies and their timing
+//
+// ?bytes=N sends a body of exactly N bytes, application/octet-stream, of
+// a fixed pattern (PatternLine repeated, cut at N), up to a cap
+// (WithMaxBody). ?drip=MS sends the headers at once and the body in
+// pieces spread evenly over MS milliseconds, a piece about every 50 ms
+// (at most one a byte); ?sleep-body=MS sends the headers at once and the
+// whole body after MS. sleep, drip and sleep-body add up, and share the
+// sleep cap. They need a response with a body: with 204, 205, 304, 101
+// or HEAD they are a 400 (bytes with HEAD sends its Content-Length).
+//
+// # Faults
+//
+// ?fault=NAME breaks the response on purpose, after any sleep:
+//
+//	reset-before-headers  reads the request, then resets the connection
+//	                      (RST: SO_LINGER 0) without sending a byte
+//	close-before-headers  closes it normally (FIN) without a byte
+//	garbage               sends bytes that are not a status line, then FIN
+//	reset-after-headers   sends the headers (with the Content-Length of
+//	                      the whole body), then resets
+//	hang-after-headers    sends the headers, then nothing until the client
+//	                      leaves or the sleep cap passes, then closes
+//	reset-mid-body        sends the headers and the first half of the body
+//	                      (the Content-Length says all of it), then resets
+//	truncate              the same, then closes normally (FIN): the body
+//	                      is shorter than its Content-Length
+//	bad-chunk             sends the first half of the body as a chunk of a
+//	                      chunked body, then a chunk size that is not
+//	                      hexadecimal, then FIN
+//
+// The faults before the headers send no interim 1xx either; the others
+// send it first. A reset waits (up to a second) until the client has
+// acknowledged the bytes sent, since a reset drops what is unsent. The
+// faults take the connection from the server (http.Hijacker) over
+// HTTP/1.x; a server that cannot give it up aborts the response its own
+// way (net/http closes the connection). HTTP/2 multiplexes requests on one
+// connection, so there a reset fault resets the request's stream
+// (RST_STREAM), hang-after-headers hangs, and the faults that need the TCP
+// connection are a 400 that says so. The cut faults need a body of 2
+// bytes or more.
+//
+// # Sequences
+//
+// ?seq=KEY plays the list in order, one code a request, for each KEY:
+// /status/503,503,200?seq=k answers the first request with k 503, the
+// second 503, the third and every later one 200; with ?seq-loop=1 the
+// fourth is 503 again. Keys are independent (1 to 128 printable ASCII
+// characters); a key with no request for a while (WithSeqTTL) starts
+// over. The counters are kept in memory, bounded (WithSeqMaxKeys, least
+// recently used dropped first), or in a SeqStore that several servers
+// share (WithSeqStore); a store that does not answer within a second is a
+// 503 that names it, and the log says why. Weights and ranges are refused
+// with seq (400): a sequence has an order, not odds.
+//
+// # Limits
+//
+// At most WithMaxSlow requests that sleep, drip, delay their body, fault
+// or follow a sequence are served at once; beyond that the answer is the
+// handler's own 503 with Retry-After: 1. A client that goes away ends its
+// request's waits at once.
 //
 // # CORS
 //
@@ -80,6 +140,7 @@ package live
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strconv"
@@ -181,6 +242,9 @@ func (l *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p, err := parseParams(r.URL.RawQuery, r.Header, &l.cfg)
+	if err == nil {
+		err = checkCombination(r, codes, choices, &p)
+	}
 	if err != nil {
 		badRequest(w, r, err)
 		return
@@ -196,10 +260,10 @@ func (l *handler) setHeaders(h http.Header) {
 	h["Vary"] = hAccept
 }
 
-// answer sends one of choices as p asks, once a sleeping slot is free
-// when it asks for a sleep.
+// answer sends one of choices as p asks, once a slow slot is free when
+// it sleeps, drips, delays its body, faults or follows a sequence.
 func (l *handler) answer(w http.ResponseWriter, r *http.Request, choices []choice, p params) {
-	if p.sleep > 0 {
+	if p.slow() {
 		select {
 		case l.slow <- struct{}{}:
 			defer func() { <-l.slow }()
@@ -210,18 +274,46 @@ func (l *handler) answer(w http.ResponseWriter, r *http.Request, choices []choic
 			return
 		}
 	}
-	l.respond(w, r, l.status(pick(choices, l.cfg.randN)), p)
+	code, ok := l.choose(w, r, choices, &p)
+	if ok {
+		l.respond(w, r, l.status(code), &p)
+	}
 }
 
-// respond sends st with the requested headers, after the sleep.
-func (l *handler) respond(w http.ResponseWriter, r *http.Request, st *status, p params) {
+// choose returns the code to answer with: the next of the sequence, or
+// one picked at random. A sequence store that fails is a 503 that names
+// it, and the log says why; choose then reports false.
+func (l *handler) choose(w http.ResponseWriter, r *http.Request, choices []choice, p *params) (int, bool) {
+	if p.seq == "" {
+		return pick(choices, l.cfg.randN), true
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), seqTimeout)
+	defer cancel()
+	n, err := l.cfg.seqs.Next(ctx, p.seq, l.cfg.seqTTL)
+	if err != nil {
+		l.cfg.log.LogAttrs(r.Context(), slog.LevelError, "sequence store", slog.String("store", l.cfg.seqs.String()), slog.String("err", err.Error()))
+		w.Header()["Retry-After"] = hSlowRetry
+		writeError(w, r, http.StatusServiceUnavailable, "The sequence store ("+l.cfg.seqs.String()+") did not answer: try again shortly.")
+		return 0, false
+	}
+	return seqCode(choices, n, p.seqLoop), true
+}
+
+// respond sends st with the requested headers, after the sleep, and its
+// body as the options ask: the pattern of bytes=N, dripped or delayed,
+// broken by a fault.
+func (l *handler) respond(w http.ResponseWriter, r *http.Request, st *status, p *params) {
 	h := w.Header()
 	f := l.format(r.Header.Get("Accept"))
 	for i, kv := range st.headers {
 		h[kv[0]] = st.hvals[i]
 	}
-	if v := st.contentRange[f]; v != nil && !p.noBody {
-		h["Content-Range"] = v
+	cr := st.contentRange[f]
+	if p.hasBytes {
+		cr = contentRange(st.code, p.bytes)
+	}
+	if cr != nil && !p.noBody {
+		h["Content-Range"] = cr
 	}
 	for _, kv := range p.headers {
 		h.Del(kv[0])
@@ -229,23 +321,64 @@ func (l *handler) respond(w http.ResponseWriter, r *http.Request, st *status, p 
 	for _, kv := range p.headers {
 		h.Add(kv[0], kv[1])
 	}
+	if p.fault.beforeHeaders() {
+		if p.sleep == 0 || sleep(r.Context(), p.sleep) {
+			breakBeforeHeaders(w, r, p.fault)
+		}
+		return
+	}
 	code, body, bodyLen := sendInterim(w, r, st)
 	if p.sleep > 0 && !sleep(r.Context(), p.sleep) {
 		return // the client went away: nothing to answer
 	}
-	data := body[f]
-	if data == nil || p.noBody {
-		if code == http.StatusResetContent || data != nil {
+	b := payload{data: body[f]}
+	switch {
+	case p.hasBytes:
+		b = payload{n: p.bytes, pattern: true}
+		h["Content-Type"] = hOctets
+	case b.data == nil || p.noBody:
+		if code == http.StatusResetContent || b.data != nil {
 			h.Set("Content-Length", "0")
 		}
 		w.WriteHeader(code)
+		l.endFault(w, r, p)
+		return
+	default:
+		h["Content-Type"] = hTypes[f]
+	}
+	if p.fault != faultBadChunk {
+		h["Content-Length"] = b.contentLength(bodyLen[f])
+	}
+	w.WriteHeader(code)
+	if r.Method == http.MethodHead {
+		l.endFault(w, r, p)
 		return
 	}
-	h["Content-Type"] = hTypes[f]
-	h["Content-Length"] = bodyLen[f]
-	w.WriteHeader(code)
-	if r.Method != http.MethodHead {
-		w.Write(data)
+	end := b.len()
+	switch {
+	case p.fault.cutsBody():
+		end /= 2
+	case p.fault != faultNone:
+		end = 0
+	}
+	if sendBody(r.Context(), w, b, end, p) {
+		l.endFault(w, r, p)
+	}
+}
+
+// endFault breaks the response, once its headers and any part of its body
+// are written, as the fault asks; without a fault it does nothing.
+func (l *handler) endFault(w http.ResponseWriter, r *http.Request, p *params) {
+	switch p.fault {
+	case faultNone:
+	case faultHangAfterHeaders:
+		// Nothing more until the client leaves or the cap passes; then
+		// the handler returns short of its Content-Length, and the server
+		// closes the connection.
+		http.NewResponseController(w).Flush()
+		sleep(r.Context(), l.cfg.maxSleep-p.waits())
+	default:
+		breakAfter(w, r, p.fault)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -280,4 +281,40 @@ func (g randomInputs) next() (codes string, q url.Values, name, value string) {
 		}, g.str(10))
 	}
 	return codes, q, name, value
+}
+
+// retryScript is a client's retry test in Python: requests with urllib3's
+// Retry, three retries on 503, told by the server to retry at once
+// (Retry-After: 0, asked with X-HttpStatus-Response-Retry-After). It
+// prints the final status, or the error that ended the retries.
+const retryScript = `
+import sys, requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+s = requests.Session()
+s.mount("http://", HTTPAdapter(max_retries=Retry(total=3, status_forcelist=[503], allowed_methods=None, backoff_factor=0)))
+try:
+    r = s.get(sys.argv[1], headers={"X-HttpStatus-Response-Retry-After": "0"}, timeout=10)
+    print(r.status_code)
+except requests.exceptions.RetryError as e:
+    print("RetryError")
+`
+
+// TestIntegrationLivePythonRetry runs the Python retry test against a
+// sequence that fails twice, then succeeds (it passes), and against a
+// server that always fails (it gives up).
+func TestIntegrationLivePythonRetry(t *testing.T) {
+	addr := startLive(t)
+	for _, tt := range []struct{ target, want string }{
+		{"/status/503,503,200?seq=" + t.Name(), "200"},
+		{"/status/503", "RetryError"},
+	} {
+		out, err := exec.Command("python3", "-c", retryScript, "http://"+addr+tt.target).CombinedOutput()
+		if err != nil {
+			t.Fatalf("python3 with requests (Debian's python3-requests; scripts/deps.sh installs it): %v\n%s", err, out)
+		}
+		if got := strings.TrimSpace(string(out)); got != tt.want {
+			t.Errorf("urllib3 Retry(total=3) against %s: %s, want %s", tt.target, got, tt.want)
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package live
 
 import (
+	"log/slog"
 	"math/rand/v2"
 	"sync"
 	"time"
@@ -16,6 +17,14 @@ const (
 	// DefaultMaxSlow is how many requests may sleep at once unless
 	// WithMaxSlow says otherwise.
 	DefaultMaxSlow = 256
+	// DefaultMaxBody caps ?bytes=N unless WithMaxBody says otherwise.
+	DefaultMaxBody = 10 << 20
+	// DefaultSeqTTL is how long a sequence key is kept after its last
+	// request unless WithSeqTTL says otherwise.
+	DefaultSeqTTL = 10 * time.Minute
+	// DefaultSeqMaxKeys is how many sequence keys the in-memory store
+	// keeps unless WithSeqMaxKeys says otherwise.
+	DefaultSeqMaxKeys = 100000
 )
 
 // An Option changes a setting of the handler New returns.
@@ -28,6 +37,13 @@ type config struct {
 	cat      *catalog.Catalog
 	maxSleep time.Duration
 	maxSlow  int
+	maxBody  int64
+	// seqs counts the requests of each sequence key: the SeqStore given,
+	// or one in memory bounded by seqTTL and seqMaxKeys.
+	seqs       SeqStore
+	seqTTL     time.Duration
+	seqMaxKeys int
+	log        *slog.Logger
 	// randN returns a number in [0, n); it must be safe for concurrent
 	// use. Tests set it to make picks predictable.
 	randN func(n uint64) uint64
@@ -50,6 +66,60 @@ func WithMaxSlow(n int) Option {
 	return func(c *config) {
 		if n > 0 {
 			c.maxSlow = n
+		}
+	}
+}
+
+// WithMaxBody caps ?bytes=N: a larger body is a 400 that names the cap.
+// Zero or less keeps DefaultMaxBody.
+func WithMaxBody(n int64) Option {
+	return func(c *config) {
+		if n > 0 {
+			c.maxBody = n
+		}
+	}
+}
+
+// WithSeqStore keeps the counters of ?seq=KEY in s instead of in memory,
+// so that several servers sharing s play one sequence together. A nil s
+// keeps the in-memory store.
+func WithSeqStore(s SeqStore) Option {
+	return func(c *config) {
+		if s != nil {
+			c.seqs = s
+		}
+	}
+}
+
+// WithSeqTTL sets how long a sequence key is remembered after its last
+// request; after that the sequence starts over. Zero or less keeps
+// DefaultSeqTTL.
+func WithSeqTTL(d time.Duration) Option {
+	return func(c *config) {
+		if d > 0 {
+			c.seqTTL = d
+		}
+	}
+}
+
+// WithSeqMaxKeys bounds the in-memory sequence store: beyond n keys the
+// least recently used is forgotten. It does not apply to a store given
+// with WithSeqStore. Zero or less keeps DefaultSeqMaxKeys.
+func WithSeqMaxKeys(n int) Option {
+	return func(c *config) {
+		if n > 0 {
+			c.seqMaxKeys = n
+		}
+	}
+}
+
+// WithLogger logs what goes wrong on the server's side, such as a
+// sequence store that does not answer. A nil logger, or none, logs
+// nothing.
+func WithLogger(log *slog.Logger) Option {
+	return func(c *config) {
+		if log != nil {
+			c.log = log
 		}
 	}
 }
@@ -78,9 +148,16 @@ var embedded = sync.OnceValues(func() (*catalog.Catalog, error) { return catalog
 
 // newConfig applies opts over the defaults.
 func newConfig(opts []Option) config {
-	c := config{maxSleep: DefaultMaxSleep, maxSlow: DefaultMaxSlow, randN: rand.Uint64N}
+	c := config{
+		maxSleep: DefaultMaxSleep, maxSlow: DefaultMaxSlow, maxBody: DefaultMaxBody,
+		seqTTL: DefaultSeqTTL, seqMaxKeys: DefaultSeqMaxKeys,
+		log: slog.New(slog.DiscardHandler), randN: rand.Uint64N,
+	}
 	for _, o := range opts {
 		o(&c)
+	}
+	if c.seqs == nil {
+		c.seqs = newMemStore(c.seqMaxKeys)
 	}
 	if c.cat == nil {
 		cat, err := embedded()

@@ -57,11 +57,58 @@ func Params(opts ...Option) []Param {
 	return out
 }
 
-// msDoc returns the doc of an option in milliseconds whose cap is the
-// handler's sleep cap (WithMaxSleep).
+// msDoc returns the doc of an option in milliseconds: sleep, drip and
+// sleep-body, which share the handler's sleep cap (WithMaxSleep).
 func msDoc(description string) func(c *config) Param {
 	return func(c *config) Param {
-		return Param{Description: description, Type: "integer", Maximum: c.maxSleep.Milliseconds(), Example: "500"}
+		return Param{
+			Description: description + fmt.Sprintf(" The sleep, drip and sleep-body options add up to at most %d ms. A client that goes away ends the wait.", c.maxSleep.Milliseconds()),
+			Type:        "integer", Maximum: c.maxSleep.Milliseconds(), Example: "500",
+		}
+	}
+}
+
+// faultDoc is the doc of fault=NAME, from faultNames and faultDocs.
+func faultDoc(*config) Param {
+	var b strings.Builder
+	b.WriteString("Breaks the response on purpose, after any sleep: ")
+	var names []string
+	for f := faultNone + 1; f < numFaults; f++ {
+		names = append(names, faultNames[f])
+		if f > faultNone+1 {
+			b.WriteString("; ")
+		}
+		b.WriteString(faultNames[f] + " " + faultDocs[f])
+	}
+	b.WriteString(". The faults before the headers send no interim 1xx; the others send it first. Over HTTP/2 only the resets " +
+		"(as RST_STREAM) and hang-after-headers apply; the others are a 400 there. The faults that cut the body need one of 2 bytes or more.")
+	return Param{Description: b.String(), Type: "string", Enum: names, Example: faultNames[faultTruncate]}
+}
+
+// bytesDoc is the doc of bytes=N.
+func bytesDoc(c *config) Param {
+	return Param{
+		Description: fmt.Sprintf("Sends a body of exactly this many bytes, application/octet-stream, of a fixed pattern "+
+			"(%q repeated, cut at N), instead of the status's own body; at most %d.", PatternLine, c.maxBody),
+		Type: "integer", Maximum: c.maxBody, Example: "1024",
+	}
+}
+
+// seqDoc is the doc of seq=KEY.
+func seqDoc(*config) Param {
+	return Param{
+		Description: "Plays the list of codes in order, one a request, for each key: /status/503,503,200?seq=k answers 503, 503, " +
+			"then 200 to every later request. A key with no request for a while starts over. Weights and ranges are a 400 with seq. " +
+			"A shared sequence store that does not answer in time is a 503 that names it.",
+		Type: "string", MaxLength: maxSeqKey, Pattern: `^[!-~]+$`, Example: "retry-test-42",
+	}
+}
+
+// seqLoopDoc is the doc of seq-loop=1.
+func seqLoopDoc(*config) Param {
+	return Param{
+		Description: "With seq: 1 (or true) starts the list over after its last code, instead of repeating the last.",
+		Type:        "string", Enum: []string{"1", "0", "true", "false"}, Example: "1",
 	}
 }
 
@@ -115,7 +162,7 @@ func ResponseHeaders(opts ...Option) []Header {
 	add("Link", `300: each choice, rel="alternate" with its type (RFC 8288).`)
 	add("Content-Range", `206: "bytes 0-N/LENGTH" of the body sent; 416: "bytes */LENGTH".`)
 	add("Connection", "101 over HTTP/1.1: close, since nothing was switched to.")
-	add("Retry-After", "1 on the endpoint's own 503, when too many requests sleep at once.")
+	add("Retry-After", "1 on the endpoint's own 503, when too many requests that wait, fault or follow a sequence are served at once.")
 	for _, name := range requestable {
 		add(name, "When asked for with "+ResponseHeaderPrefix+name+".")
 	}

@@ -50,6 +50,11 @@ func TestParamsDescribeEveryOption(t *testing.T) {
 			}
 		}
 	}
+	for f := faultNone + 1; f < numFaults; f++ {
+		if faultNames[f] == "" || faultDocs[f] == "" {
+			t.Errorf("fault %d: name %q, doc %q; want both", f, faultNames[f], faultDocs[f])
+		}
+	}
 	for _, name := range requestable {
 		p, ok := byName["header "+ResponseHeaderPrefix+name]
 		if !ok {

@@ -31,13 +31,38 @@ var requestable = []string{
 	"Last-Modified", "Link", "Retry-After", "Vary", "WWW-Authenticate",
 }
 
+// Bounds of the other query options.
+const (
+	maxSeqKey = 128 // bytes in a seq key
+)
+
 // params are what one request asks for beyond its codes: the query
 // options and the requested response headers.
 type params struct {
 	sleep   time.Duration
 	headers [][2]string // canonical name, value
-	noBody  bool        // send the status without its body (compat.go)
+	fault   fault
+	// bytes is the length of the pattern body asked with bytes=N, when
+	// hasBytes; otherwise the status's own body is sent.
+	bytes     int64
+	hasBytes  bool
+	drip      time.Duration // the body spread over this time
+	sleepBody time.Duration // the wait between the headers and the body
+	seq       string        // the sequence key, or "" for a random pick
+	seqLoop   bool
+	noBody    bool // send the status without its body (compat.go)
 }
+
+// slow reports whether the request holds its connection longer than an
+// answer takes, or asks the sequence store: such requests count against
+// the slow limit (WithMaxSlow).
+func (p *params) slow() bool {
+	return p.sleep > 0 || p.drip > 0 || p.sleepBody > 0 || p.fault != faultNone || p.seq != ""
+}
+
+// waits returns the time the request spends waiting on purpose: sleep,
+// drip and sleep-body, which share the sleep cap.
+func (p *params) waits() time.Duration { return p.sleep + p.drip + p.sleepBody }
 
 // A queryOption is one option of the query string. Names match without
 // regard to case; a name that is not here is ignored (a cache-buster such
@@ -53,8 +78,16 @@ type queryOption struct {
 }
 
 var queryOptions = []queryOption{
-	{"sleep", parseSleep, msDoc("Milliseconds to wait before the final response (an interim 1xx goes out first). " +
-		"A client that goes away ends the wait. Beyond the number of requests that may sleep at once, the answer is the endpoint's own 503 with Retry-After: 1.")},
+	msOption("sleep", func(p *params) *time.Duration { return &p.sleep },
+		"Milliseconds to wait before the final response (an interim 1xx goes out first)."),
+	msOption("drip", func(p *params) *time.Duration { return &p.drip },
+		"Milliseconds over which the body is sent in pieces, about one every 50 ms, after the headers at once. Needs a response with a body."),
+	msOption("sleep-body", func(p *params) *time.Duration { return &p.sleepBody },
+		"Milliseconds to wait between the headers, sent at once, and the whole body. Needs a response with a body."),
+	{"fault", parseFault, faultDoc},
+	{"bytes", parseBytes, bytesDoc},
+	{"seq", parseSeq, seqDoc},
+	{"seq-loop", parseSeqLoop, seqLoopDoc},
 }
 
 // parseParams reads the query options and the requested response headers
@@ -105,20 +138,68 @@ func parseQuery(p *params, rawQuery string, c *config) error {
 			}
 		}
 	}
+	if w := p.waits(); w > c.maxSleep {
+		return fmt.Errorf("sleep, drip and sleep-body add up to %d ms, over the cap of %d ms", w.Milliseconds(), c.maxSleep.Milliseconds())
+	}
 	return nil
 }
 
-// parseSleep reads sleep=MS: milliseconds to wait before the final
-// response, up to the handler's cap.
-func parseSleep(p *params, v string, c *config) error {
+// msOption is the row of an option in milliseconds that sets the field
+// of params that field returns.
+func msOption(name string, field func(*params) *time.Duration, description string) queryOption {
+	return queryOption{name, func(p *params, v string, c *config) (err error) {
+		*field(p), err = parseMS(name, v, c)
+		return err
+	}, msDoc(description)}
+}
+
+// parseMS reads the milliseconds of sleep=MS, drip=MS or sleep-body=MS,
+// up to the handler's cap.
+func parseMS(name, v string, c *config) (time.Duration, error) {
 	if !isDigits(v) {
-		return fmt.Errorf("bad sleep %s: want milliseconds, such as sleep=500", quote(v))
+		return 0, fmt.Errorf("bad %s %s: want milliseconds, such as %s=500", name, quote(v), name)
 	}
 	ms, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || ms > c.maxSleep.Milliseconds() {
-		return fmt.Errorf("a sleep of %s ms is over the cap of %d ms", cut(v), c.maxSleep.Milliseconds())
+		return 0, fmt.Errorf("a %s of %s ms is over the cap of %d ms", name, cut(v), c.maxSleep.Milliseconds())
 	}
-	p.sleep = time.Duration(ms) * time.Millisecond
+	return time.Duration(ms) * time.Millisecond, nil
+}
+
+// parseBytes reads bytes=N: a body of N bytes of a fixed pattern, up to
+// the handler's cap.
+func parseBytes(p *params, v string, c *config) error {
+	if !isDigits(v) {
+		return fmt.Errorf("bad bytes %s: want a number of bytes, such as bytes=1024", quote(v))
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n > c.maxBody {
+		return fmt.Errorf("a body of %s bytes is over the cap of %d bytes", cut(v), c.maxBody)
+	}
+	p.bytes, p.hasBytes = n, true
+	return nil
+}
+
+// parseSeq reads seq=KEY: the key of a sequence, printable ASCII without
+// spaces.
+func parseSeq(p *params, v string, _ *config) error {
+	if v == "" || len(v) > maxSeqKey || strings.ContainsFunc(v, func(r rune) bool { return r <= ' ' || r > '~' }) {
+		return fmt.Errorf("bad seq key %s: want 1 to %d printable ASCII characters without spaces, such as seq=retry-test-42", quote(v), maxSeqKey)
+	}
+	p.seq = v
+	return nil
+}
+
+// parseSeqLoop reads seq-loop=1 (or 0).
+func parseSeqLoop(p *params, v string, _ *config) error {
+	switch v {
+	case "1", "true":
+		p.seqLoop = true
+	case "0", "false":
+		p.seqLoop = false
+	default:
+		return fmt.Errorf("bad seq-loop %s: want 1 or 0", quote(v))
+	}
 	return nil
 }
 

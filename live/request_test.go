@@ -65,3 +65,36 @@ func TestParseParams(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseParams reads fuzzed query strings and holds every accepted one
+// to the options' bounds: the waits within the sleep cap, the body within
+// its cap, a known fault, a printable seq key.
+func FuzzParseParams(f *testing.F) {
+	for _, q := range []string{
+		"fault=reset-mid-body&bytes=100", "drip=500&sleep-body=200&sleep=100", "seq=retry-1&seq-loop=1",
+		"bytes=10485760", "bytes=10485761", "fault=TRUNCATE", "seq=%20", "drip=1000&drip=1", "sleep-body=x",
+		"seq=" + strings.Repeat("k", 129), "fault=hang-after-headers&seq-loop=0",
+	} {
+		f.Add(q)
+	}
+	c := &config{maxSleep: time.Second, maxBody: DefaultMaxBody}
+	f.Fuzz(func(t *testing.T, q string) {
+		p, err := parseParams(q, nil, c)
+		if err != nil {
+			if msg := err.Error(); msg == "" || strings.Contains(msg, "\n") {
+				t.Fatalf("parseParams(%q): error %q, want one line", q, msg)
+			}
+			return
+		}
+		switch {
+		case p.sleep < 0 || p.drip < 0 || p.sleepBody < 0 || p.waits() > c.maxSleep:
+			t.Fatalf("parseParams(%q): waits %v %v %v, over the cap of %v", q, p.sleep, p.drip, p.sleepBody, c.maxSleep)
+		case p.hasBytes && (p.bytes < 0 || p.bytes > c.maxBody):
+			t.Fatalf("parseParams(%q): bytes %d, outside 0 to %d", q, p.bytes, c.maxBody)
+		case p.fault >= numFaults:
+			t.Fatalf("parseParams(%q): fault %d", q, p.fault)
+		case len(p.seq) > maxSeqKey || strings.ContainsFunc(p.seq, func(r rune) bool { return r <= ' ' || r > '~' }):
+			t.Fatalf("parseParams(%q): seq key %q", q, p.seq)
+		}
+	})
+}

@@ -105,7 +105,7 @@ func newStatus(cat *catalog.Catalog, code int, finalName string) *status {
 	for f := range st.body {
 		st.bodyLen[f] = lengthOf(st.body[f])
 		st.unsentLen[f] = lengthOf(st.unsent[f])
-		st.contentRange[f] = contentRange(code, st.body[f])
+		st.contentRange[f] = contentRange(code, int64(len(st.body[f])))
 	}
 	return st
 }
@@ -198,13 +198,13 @@ func multipleChoices(st *status, b jsonBody, line, title string) [numFormats][]b
 // (RFC 9110 §15.3.7 requires Content-Range; §14.4 its form "bytes
 // first-last/length"), and a 416 names the representation's length as
 // "bytes */length" (RFC 9110 §15.5.17). The representation is the body in
-// the format asked for.
-func contentRange(code int, body []byte) []string {
+// the format asked for, of n bytes.
+func contentRange(code int, n int64) []string {
 	switch {
-	case code == http.StatusPartialContent && len(body) > 0:
-		return []string{fmt.Sprintf("bytes 0-%d/%d", len(body)-1, len(body))}
+	case code == http.StatusPartialContent && n > 0:
+		return []string{fmt.Sprintf("bytes 0-%d/%d", n-1, n)}
 	case code == http.StatusRequestedRangeNotSatisfiable:
-		return []string{fmt.Sprintf("bytes */%d", len(body))}
+		return []string{fmt.Sprintf("bytes */%d", n)}
 	}
 	return nil
 }

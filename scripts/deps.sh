@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the tests need when it is missing: python3 (the catalog's
-# check of the Python constants), Debian's chromium (browser tests), nginx and its brotli_static module (export
-# parity test), wrk (load and benchmarks), zsh and fish (the completion
-# scripts' tests), and the pinned npm packages
-# (axe-core, html-validate; deploy/check's schema and syntax checkers).
+# check of the Python constants) and python3-requests (a retry test),
+# Debian's chromium (browser tests), nginx and its brotli_static module
+# (export parity test), wrk (load and benchmarks), zsh and fish (the
+# completion scripts' tests), redis-server (the shared sequence store's
+# tests), and the pinned npm packages (axe-core, html-validate;
+# deploy/check's schema and syntax checkers).
 # As root it installs with apt; otherwise it stops and says what to install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +17,10 @@ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
 command -v zsh >/dev/null 2>&1 || need+=(zsh)
 command -v fish >/dev/null 2>&1 || need+=(fish)
+# requests (with urllib3's Retry) for the live endpoint's Python retry test
+python3 -c 'import requests' >/dev/null 2>&1 || need+=(python3-requests)
+# redis-server for the sequence store's tests (live --seq-store)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 # brotli_static for the export parity test (deploy/nginx.conf with brotli on)
 [ -e /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ] || need+=(libnginx-mod-http-brotli-static)
 

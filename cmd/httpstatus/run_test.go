@@ -165,6 +165,7 @@ func TestServeConfig(t *testing.T) {
 		{"defaults", nil, nil, with(func(c *serveConfig) {
 			c.addr, c.logLevel, c.logFormat, c.metricsAddr, c.baseURL = defaultAddr, defaultLogLevel, defaultLogFormat, "", render.DefaultBaseURL
 			c.maxSleep, c.maxSlow, c.fastPath = server.DefaultMaxSleep, server.DefaultMaxSlow, true
+			c.maxBody, c.seqStore, c.seqTTL, c.seqMaxKeys = server.DefaultMaxBody, "", server.DefaultSeqTTL, server.DefaultSeqMaxKeys
 		}), ""},
 		{"PORT", nil, map[string]string{"PORT": "9000"}, with(func(c *serveConfig) { c.addr = ":9000" }), ""},
 		{"HTTPSTATUS_ADDR over PORT", nil, map[string]string{"HTTPSTATUS_ADDR": "127.0.0.1:7000", "PORT": "9000"}, with(func(c *serveConfig) { c.addr = "127.0.0.1:7000" }), ""},
@@ -173,19 +174,24 @@ func TestServeConfig(t *testing.T) {
 		{"every variable", nil, map[string]string{
 			"HTTPSTATUS_LOG_LEVEL": "debug", "HTTPSTATUS_LOG_FORMAT": "json", "HTTPSTATUS_METRICS_ADDR": "127.0.0.1:9090",
 			"HTTPSTATUS_MAX_SLEEP": "30s", "HTTPSTATUS_MAX_SLOW": "9", "HTTPSTATUS_BASE_URL": "https://example.org", "HTTPSTATUS_FAST_PATH": "false",
+			"HTTPSTATUS_MAX_BODY": "1000", "HTTPSTATUS_SEQ_STORE": "redis://127.0.0.1:6379/2", "HTTPSTATUS_SEQ_TTL": "1h", "HTTPSTATUS_SEQ_MAX_KEYS": "50",
 		}, with(func(c *serveConfig) {
 			c.logLevel, c.logFormat, c.metricsAddr, c.baseURL = "debug", "json", "127.0.0.1:9090", "https://example.org"
 			c.maxSleep, c.maxSlow, c.fastPath = 30*time.Second, 9, false
+			c.maxBody, c.seqStore, c.seqTTL, c.seqMaxKeys = 1000, "redis://127.0.0.1:6379/2", time.Hour, 50
 		}), ""},
 		{"every flag over its variable", []string{
 			"--log-level", "warn", "--log-format", "text", "--metrics-addr", "127.0.0.1:9191", "--max-sleep", "2s", "--max-slow", "5",
 			"--base-url", "https://example.net", "--fast-path=true",
+			"--max-body", "2000", "--seq-store", "redis://10.0.0.1:6380/1", "--seq-ttl", "30s", "--seq-max-keys", "70",
 		}, map[string]string{
 			"HTTPSTATUS_LOG_LEVEL": "debug", "HTTPSTATUS_LOG_FORMAT": "json", "HTTPSTATUS_METRICS_ADDR": "127.0.0.1:9090",
 			"HTTPSTATUS_MAX_SLEEP": "30s", "HTTPSTATUS_MAX_SLOW": "9", "HTTPSTATUS_BASE_URL": "https://example.org", "HTTPSTATUS_FAST_PATH": "false",
+			"HTTPSTATUS_MAX_BODY": "1000", "HTTPSTATUS_SEQ_STORE": "redis://127.0.0.1:6379/2", "HTTPSTATUS_SEQ_TTL": "1h", "HTTPSTATUS_SEQ_MAX_KEYS": "50",
 		}, with(func(c *serveConfig) {
 			c.logLevel, c.logFormat, c.metricsAddr, c.baseURL = "warn", "text", "127.0.0.1:9191", "https://example.net"
 			c.maxSleep, c.maxSlow, c.fastPath = 2*time.Second, 5, true
+			c.maxBody, c.seqStore, c.seqTTL, c.seqMaxKeys = 2000, "redis://10.0.0.1:6380/1", 30*time.Second, 70
 		}), ""},
 		{"--fast-path=false", []string{"--fast-path=false"}, nil, with(func(c *serveConfig) { c.fastPath = false }), ""},
 		{"HTTPSTATUS_FAST_PATH=0", nil, map[string]string{"HTTPSTATUS_FAST_PATH": "0"}, with(func(c *serveConfig) { c.fastPath = false }), ""},
@@ -197,6 +203,13 @@ func TestServeConfig(t *testing.T) {
 		{"sleep not a duration", nil, map[string]string{"HTTPSTATUS_MAX_SLEEP": "ten"}, serveConfig{}, `serve: HTTPSTATUS_MAX_SLEEP "ten": want a duration such as 10s`},
 		{"slow not a number", nil, map[string]string{"HTTPSTATUS_MAX_SLOW": "many"}, serveConfig{}, `serve: HTTPSTATUS_MAX_SLOW "many": want a number such as 256`},
 		{"fast path not a bool", nil, map[string]string{"HTTPSTATUS_FAST_PATH": "maybe"}, serveConfig{}, `serve: HTTPSTATUS_FAST_PATH "maybe": want true or false`},
+		{"body too large", []string{"--max-body", "2000000000"}, nil, serveConfig{}, "serve: --max-body 2000000000: want 1 to 1073741824"},
+		{"body not a number", nil, map[string]string{"HTTPSTATUS_MAX_BODY": "10MiB"}, serveConfig{}, `serve: HTTPSTATUS_MAX_BODY "10MiB": want a number of bytes such as 10485760`},
+		{"seq TTL too short", []string{"--seq-ttl", "10ms"}, nil, serveConfig{}, "serve: --seq-ttl 10ms: want 1s to 24h0m0s"},
+		{"seq TTL not a duration", nil, map[string]string{"HTTPSTATUS_SEQ_TTL": "600"}, serveConfig{}, `serve: HTTPSTATUS_SEQ_TTL "600": want a duration such as 10m`},
+		{"no seq keys", []string{"--seq-max-keys", "0"}, nil, serveConfig{}, "serve: --seq-max-keys 0: want 1 to 10000000"},
+		{"seq keys not a number", nil, map[string]string{"HTTPSTATUS_SEQ_MAX_KEYS": "lots"}, serveConfig{}, `serve: HTTPSTATUS_SEQ_MAX_KEYS "lots": want a number such as 100000`},
+		{"seq store not redis", nil, map[string]string{"HTTPSTATUS_SEQ_STORE": "http://127.0.0.1:6379"}, serveConfig{}, "serve: --seq-store: sequence store URL: redis: invalid URL scheme: http (want redis://HOST:PORT/DB)"},
 		{"bad variable under its flag", []string{"--max-slow", "7"}, map[string]string{"HTTPSTATUS_MAX_SLOW": "many"}, with(func(c *serveConfig) { c.maxSlow = 7 }), ""},
 		{"live and TLS variables", nil, map[string]string{"HTTPSTATUS_LIVE_ADDR": "127.0.0.1:8081", "HTTPSTATUS_TLS_CERT": "c.pem", "HTTPSTATUS_TLS_KEY": "k.pem"},
 			with(func(c *serveConfig) { c.liveAddr, c.tlsCert, c.tlsKey = "127.0.0.1:8081", "c.pem", "k.pem" }), ""},
@@ -239,8 +252,12 @@ func TestServeHelp(t *testing.T) {
 		"-log-level string\n    \tlog level: debug, info, warn, error (env HTTPSTATUS_LOG_LEVEL)",
 		"-log-format string\n    \tlog format: text or json (env HTTPSTATUS_LOG_FORMAT)",
 		"-metrics-addr string\n    \tserve /metrics on this HOST:PORT instead of on --addr (env HTTPSTATUS_METRICS_ADDR)",
-		"-max-sleep duration\n    \tcap on ?sleep=MS of /status, from 1ms to 1m0s (env HTTPSTATUS_MAX_SLEEP)",
-		"-max-slow int\n    \thow many /status requests may sleep at once; more get 503 with Retry-After (env HTTPSTATUS_MAX_SLOW)",
+		"-max-sleep duration\n    \tcap on ?sleep=MS of /status, from 1ms to 1m0s; sleep, drip and sleep-body together (env HTTPSTATUS_MAX_SLEEP)",
+		"-max-slow int\n    \thow many /status requests may sleep, drip, fault or follow a sequence at once; more get 503 with Retry-After (env HTTPSTATUS_MAX_SLOW)",
+		"-max-body int\n    \tcap on ?bytes=N of /status, in bytes, from 1 to 1073741824 (env HTTPSTATUS_MAX_BODY) (default 10485760)",
+		"-seq-store string\n    \tkeep the counters of ?seq=KEY of /status in Redis or Valkey, redis://HOST:PORT/DB, shared by every replica; in memory when empty (env HTTPSTATUS_SEQ_STORE)",
+		"-seq-ttl duration\n    \tforget a ?seq=KEY of /status after this long without a request, from 1s to 24h0m0s (env HTTPSTATUS_SEQ_TTL) (default 10m0s)",
+		"-seq-max-keys int\n    \thow many ?seq=KEY the in-memory store keeps, the least recently used dropped first, from 1 to 10000000 (env HTTPSTATUS_SEQ_MAX_KEYS) (default 100000)",
 		"-base-url string\n    \tpublic URL of the site, for sitemap.xml and robots.txt (env HTTPSTATUS_BASE_URL)",
 		"-fast-path\n    \tanswer plain HTTP/1.1 GET and HEAD requests with the fast path; --fast-path=false serves every request through net/http alone, with the same bytes (env HTTPSTATUS_FAST_PATH) (default true)",
 		"-content string\n    \tserve content files from this directory instead of the embedded ones\n",

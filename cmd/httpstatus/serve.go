@@ -17,6 +17,7 @@ import (
 
 	"github.com/httpstatus/httpstatus/internal/catalog"
 	"github.com/httpstatus/httpstatus/internal/fastpath"
+	"github.com/httpstatus/httpstatus/internal/redisstore"
 	"github.com/httpstatus/httpstatus/internal/render"
 	"github.com/httpstatus/httpstatus/internal/server"
 	"github.com/httpstatus/httpstatus/web"
@@ -50,6 +51,10 @@ const (
 	// sleep.
 	maxSleepLimit = time.Minute
 	maxSlowLimit  = 100000
+	// The widest --max-body, --seq-ttl and --seq-max-keys.
+	maxBodyLimit    = 1 << 30
+	seqTTLLimit     = 24 * time.Hour
+	seqMaxKeysLimit = 10000000
 )
 
 // serveConfig is the configuration of "httpstatus serve".
@@ -62,8 +67,14 @@ type serveConfig struct {
 	metricsAddr string
 	// baseURL is the site's public URL, for sitemap.xml and robots.txt.
 	baseURL  string
-	maxSleep time.Duration // cap on ?sleep of /status
+	maxSleep time.Duration // cap on ?sleep, drip and sleep-body of /status
 	maxSlow  int           // /status requests sleeping at once
+	maxBody  int64         // cap on ?bytes of /status
+	// seqStore is the redis:// URL of the shared sequence store, or ""
+	// for the in-memory one, bounded by seqTTL and seqMaxKeys.
+	seqStore   string
+	seqTTL     time.Duration
+	seqMaxKeys int
 	// fastPath serves the site's listener through package fastpath;
 	// false serves it through net/http alone.
 	fastPath bool
@@ -103,6 +114,10 @@ var serveEnv = []envVar{
 	{flag: "max-slow", name: "HTTPSTATUS_MAX_SLOW", want: "a number such as 256"},
 	{flag: "base-url", name: "HTTPSTATUS_BASE_URL"},
 	{flag: "fast-path", name: "HTTPSTATUS_FAST_PATH", want: "true or false"},
+	{flag: "max-body", name: "HTTPSTATUS_MAX_BODY", want: "a number of bytes such as 10485760"},
+	{flag: "seq-store", name: "HTTPSTATUS_SEQ_STORE"},
+	{flag: "seq-ttl", name: "HTTPSTATUS_SEQ_TTL", want: "a duration such as 10m"},
+	{flag: "seq-max-keys", name: "HTTPSTATUS_SEQ_MAX_KEYS", want: "a number such as 100000"},
 	{flag: "live-addr", name: "HTTPSTATUS_LIVE_ADDR"},
 	{flag: "tls-cert", name: "HTTPSTATUS_TLS_CERT"},
 	{flag: "tls-key", name: "HTTPSTATUS_TLS_KEY"},
@@ -157,8 +172,12 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	fs.StringVar(&c.logFormat, "log-format", defaultLogFormat, "log format: text or json")
 	fs.StringVar(&c.content, "content", "", "serve content files from this directory instead of the embedded ones")
 	fs.StringVar(&c.metricsAddr, "metrics-addr", "", "serve /metrics on this HOST:PORT instead of on --addr")
-	fs.DurationVar(&c.maxSleep, "max-sleep", server.DefaultMaxSleep, "cap on ?sleep=MS of /status, from 1ms to "+maxSleepLimit.String())
-	fs.IntVar(&c.maxSlow, "max-slow", server.DefaultMaxSlow, "how many /status requests may sleep at once; more get 503 with Retry-After")
+	fs.DurationVar(&c.maxSleep, "max-sleep", server.DefaultMaxSleep, "cap on ?sleep=MS of /status, from 1ms to "+maxSleepLimit.String()+"; sleep, drip and sleep-body together")
+	fs.IntVar(&c.maxSlow, "max-slow", server.DefaultMaxSlow, "how many /status requests may sleep, drip, fault or follow a sequence at once; more get 503 with Retry-After")
+	fs.Int64Var(&c.maxBody, "max-body", server.DefaultMaxBody, fmt.Sprintf("cap on ?bytes=N of /status, in bytes, from 1 to %d", maxBodyLimit))
+	fs.StringVar(&c.seqStore, "seq-store", "", "keep the counters of ?seq=KEY of /status in Redis or Valkey, redis://HOST:PORT/DB, shared by every replica; in memory when empty")
+	fs.DurationVar(&c.seqTTL, "seq-ttl", server.DefaultSeqTTL, "forget a ?seq=KEY of /status after this long without a request, from 1s to "+seqTTLLimit.String())
+	fs.IntVar(&c.seqMaxKeys, "seq-max-keys", server.DefaultSeqMaxKeys, fmt.Sprintf("how many ?seq=KEY the in-memory store keeps, the least recently used dropped first, from 1 to %d", seqMaxKeysLimit))
 	fs.StringVar(&c.baseURL, "base-url", render.DefaultBaseURL, "public URL of the site, for sitemap.xml and robots.txt")
 	fs.BoolVar(&c.fastPath, "fast-path", true, "answer plain HTTP/1.1 GET and HEAD requests with the fast path; --fast-path=false serves every request through net/http alone, with the same bytes")
 	fs.StringVar(&c.liveAddr, "live-addr", "", "also serve the live endpoint on this HOST:PORT, at its root in httpstat.us's URL scheme: /503, /random/200,500-504, ?sleep=MS, ?suppressBody=true, X-HttpStatus-* headers")
@@ -196,7 +215,25 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	if c.maxSlow < 1 || c.maxSlow > maxSlowLimit {
 		return c, usagef("serve: --max-slow %d: want 1 to %d", c.maxSlow, maxSlowLimit)
 	}
-	return c, nil
+	return c, checkLive(c)
+}
+
+// checkLive checks the live endpoint's body and sequence settings.
+func checkLive(c serveConfig) error {
+	switch {
+	case c.maxBody < 1 || c.maxBody > maxBodyLimit:
+		return usagef("serve: --max-body %d: want 1 to %d", c.maxBody, maxBodyLimit)
+	case c.seqTTL < time.Second || c.seqTTL > seqTTLLimit:
+		return usagef("serve: --seq-ttl %v: want 1s to %v", c.seqTTL, seqTTLLimit)
+	case c.seqMaxKeys < 1 || c.seqMaxKeys > seqMaxKeysLimit:
+		return usagef("serve: --seq-max-keys %d: want 1 to %d", c.seqMaxKeys, seqMaxKeysLimit)
+	}
+	if c.seqStore != "" {
+		if _, err := redisstore.New(c.seqStore); err != nil {
+			return usagef("serve: --seq-store: %v", err)
+		}
+	}
+	return nil
 }
 
 // checkListeners checks the flags of the live listener and of TLS and
@@ -286,7 +323,19 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	srv := server.New(rnd, server.Options{Logger: log, Version: buildVersion(), SeparateMetrics: c.metricsAddr != "", BaseURL: c.baseURL, MaxSleep: c.maxSleep, MaxSlow: c.maxSlow})
+	opts := server.Options{
+		Logger: log, Version: buildVersion(), SeparateMetrics: c.metricsAddr != "", BaseURL: c.baseURL,
+		MaxSleep: c.maxSleep, MaxSlow: c.maxSlow, MaxBody: c.maxBody, SeqTTL: c.seqTTL, SeqMaxKeys: c.seqMaxKeys,
+	}
+	if c.seqStore != "" {
+		store, err := openSeqStore(ctx, c.seqStore, log)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		opts.SeqStore = store
+	}
+	srv := server.New(rnd, opts)
 	lns, err := listen(c, srv, log)
 	if err != nil {
 		return err
@@ -305,6 +354,24 @@ func runServe(ctx context.Context, args []string, e env) error {
 	case <-ctx.Done():
 	}
 	return shutdown(lns, errc, srv, log, c.maxSleep+shutdownMargin)
+}
+
+// openSeqStore opens the shared sequence store at rawURL (checked by
+// parseServe) and logs whether it answers: one that does not is not an
+// error at start, since it may come up later; /readyz says when it does.
+func openSeqStore(ctx context.Context, rawURL string, log *slog.Logger) (*redisstore.Store, error) {
+	store, err := redisstore.New(rawURL)
+	if err != nil {
+		return nil, usagef("serve: --seq-store: %v", err)
+	}
+	pctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	if err := store.Ping(pctx); err != nil {
+		log.Warn("sequence store does not answer", "store", store.Addr(), "err", err)
+	} else {
+		log.Info("sequence store", "store", store.Addr())
+	}
+	return store, nil
 }
 
 // listen listens on the site's address, and on the live and the metrics

@@ -1,8 +1,9 @@
 // Offline checks of deploy/ with pinned tools (see package.json):
-//   - every document of k8s/*.yaml against the Kubernetes API's schema for
-//     its apiVersion and kind (kubernetes-models: types, required fields,
-//     enums and formats; like kubeconform without --strict, it does not
-//     reject fields the schema does not name);
+//   - every document of k8s/*.yaml and k8s/redis/*.yaml against the
+//     Kubernetes API's schema for its apiVersion and kind
+//     (kubernetes-models: types, required fields, enums and formats; like
+//     kubeconform without --strict, it does not reject fields the schema
+//     does not name);
 //   - the Containerfile's syntax and instructions (dockerfile-utils, the
 //     validator of the Dockerfile language server), every warning an error.
 // Each checker is first shown a broken input and must reject it, so a
@@ -17,12 +18,14 @@ import { validate as validateDockerfile, ValidationSeverity } from "dockerfile-u
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { Service } from "kubernetes-models/v1/Service";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 
 const deploy = join(dirname(fileURLToPath(import.meta.url)), "..");
 const models = {
   "apps/v1 Deployment": Deployment,
   "v1 Service": Service,
   "autoscaling/v2 HorizontalPodAutoscaler": HorizontalPodAutoscaler,
+  "networking.k8s.io/v1 NetworkPolicy": NetworkPolicy,
 };
 let problems = 0;
 const fail = (msg) => { problems++; console.error("FAIL " + msg); };
@@ -53,16 +56,19 @@ if (checkContainerfile("FROM scratch\nCOPY --frm=build /a /b\nEXPOSE http\nNOTAN
   fail("the Containerfile check accepted unknown flags, a bad port and an unknown instruction");
 
 let docs = 0;
-const dir = join(deploy, "k8s");
-for (const file of readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort()) {
-  for (const doc of parseAllDocuments(readFileSync(join(dir, file), "utf8"))) {
-    if (doc.errors.length) { fail(`k8s/${file}: YAML: ${doc.errors[0].message}`); continue; }
+const files = [];
+for (const sub of ["k8s", "k8s/redis"]) {
+  for (const f of readdirSync(join(deploy, sub)).filter((f) => f.endsWith(".yaml")).sort()) files.push(`${sub}/${f}`);
+}
+for (const file of files) {
+  for (const doc of parseAllDocuments(readFileSync(join(deploy, file), "utf8"))) {
+    if (doc.errors.length) { fail(`${file}: YAML: ${doc.errors[0].message}`); continue; }
     const obj = doc.toJS();
     if (obj == null) continue;
     docs++;
     const err = checkManifest(file, obj);
-    if (err) fail(`k8s/${file}: ${obj.kind} ${obj.metadata?.name}: ${err}`);
-    else console.log(`ok   k8s/${file}: ${obj.apiVersion} ${obj.kind} ${obj.metadata?.name}`);
+    if (err) fail(`${file}: ${obj.kind} ${obj.metadata?.name}: ${err}`);
+    else console.log(`ok   ${file}: ${obj.apiVersion} ${obj.kind} ${obj.metadata?.name}`);
   }
 }
 if (docs === 0) fail("no manifests in k8s/");

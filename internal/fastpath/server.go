@@ -289,6 +289,11 @@ type handedConn struct {
 	wrote atomic.Bool
 }
 
+// NetConn returns the connection handed over, as tls.Conn's NetConn
+// does: a handler that takes the connection over (the live endpoint's
+// faults) reaches the *net.TCPConn through it, to reset it.
+func (c *handedConn) NetConn() net.Conn { return c.Conn }
+
 func (c *handedConn) Read(p []byte) (int, error) {
 	if len(c.buf) > 0 {
 		n := copy(p, c.buf)

@@ -20,7 +20,8 @@ func addLive(d *document, opts []live.Option) {
 		Description: "Any method answers. The body is one line of text, or JSON, or an RFC 9457 problem, as Accept asks " +
 			"(application/problem+json, application/json, text/plain; text when it names none); 204, 205, 304, 101 and HEAD have none. " +
 			"Query parameters the endpoint does not know are ignored (cache-busters); the ones it knows are strict: given twice or " +
-			"with a bad value, they are a 400 that says why.",
+			"with a bad value, or where they cannot apply (a body option with a status that has no body), they are a 400 that says why. " +
+			"A fault may end the exchange without a response, or with a broken one.",
 	}
 	for _, p := range live.Params(opts...) {
 		item.Parameters = append(item.Parameters, paramOf(p))
@@ -74,8 +75,8 @@ func paramOf(p live.Param) *parameter {
 // liveResponse is the answer with the status asked for.
 func liveResponse(opts []live.Option) *response {
 	r := &response{
-		Description: "The status asked for, or the one picked from the list, with the headers a real server sends with it. " +
-			"Beyond the number of requests that may sleep at once, a request with an option that waits gets the endpoint's own 503 with Retry-After: 1.",
+		Description: "The status asked for, or the one picked from the list (or next in its sequence), with the headers a real server sends with it. " +
+			"Beyond the number of requests that may wait, fault or follow a sequence at once, such a request gets the endpoint's own 503 with Retry-After: 1.",
 		Headers: map[string]*header{},
 		Content: liveContent(),
 	}
@@ -87,7 +88,7 @@ func liveResponse(opts []live.Option) *response {
 
 // liveContent is the content of the endpoint's answers, by Accept.
 func liveContent() map[string]mediaType {
-	out := map[string]mediaType{"text/plain": {Schema: str()}}
+	out := map[string]mediaType{"text/plain": {Schema: str()}, "application/octet-stream": {Schema: str()}}
 	for _, b := range live.Bodies() {
 		out[b.MediaType] = mediaType{Schema: ref(b.Name)}
 	}

@@ -35,11 +35,7 @@ const compatRoute = "live-addr "
 // handleCompat serves httpstat.us's URL scheme. As on /status/, the
 // statuses are the ones the client asks for.
 func (s *Server) handleCompat() http.Handler {
-	h := live.NewCompat(
-		live.WithCatalog(s.rnd.Catalog()),
-		live.WithMaxSleep(s.opts.MaxSleep),
-		live.WithMaxSlow(s.opts.MaxSlow),
-	)
+	h := live.NewCompat(s.liveOptions()...)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if a, ok := w.(statusAsker); ok {
 			a.askedStatus()

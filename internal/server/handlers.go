@@ -191,7 +191,8 @@ func handleHealth() http.Handler {
 }
 
 // handleReady answers 200 once every page is rendered (Warm), and 503
-// before that and while shutting down (Drain), for load balancers.
+// before that, while shutting down (Drain) and while the shared sequence
+// store does not answer, for load balancers.
 func (s *Server) handleReady() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
@@ -200,6 +201,8 @@ func (s *Server) handleReady() http.Handler {
 			serveRaw(w, r, http.StatusServiceUnavailable, "text/plain; charset=utf-8", []byte("shutting down\n"))
 		case !s.ready.Load():
 			serveRaw(w, r, http.StatusServiceUnavailable, "text/plain; charset=utf-8", []byte("warming up\n"))
+		case !s.storeReady(r.Context()):
+			serveRaw(w, r, http.StatusServiceUnavailable, "text/plain; charset=utf-8", []byte("sequence store ("+s.opts.SeqStore.String()+") does not answer\n"))
 		default:
 			serveRaw(w, r, http.StatusOK, "text/plain; charset=utf-8", []byte("ready\n"))
 		}

@@ -1,7 +1,9 @@
 package server
 
 import (
+	"context"
 	"net/http"
+	"time"
 
 	"github.com/httpstatus/httpstatus/live"
 )
@@ -10,11 +12,18 @@ import (
 // same one Go tests embed with live.New. The server gives it the site's
 // catalog and limits, and routes, counts and logs it like any route.
 
-// Defaults of the live endpoint's limits (Options.MaxSleep, MaxSlow).
+// Defaults of the live endpoint's limits (Options.MaxSleep, MaxSlow,
+// MaxBody, SeqTTL, SeqMaxKeys).
 const (
-	DefaultMaxSleep = live.DefaultMaxSleep
-	DefaultMaxSlow  = live.DefaultMaxSlow
+	DefaultMaxSleep   = live.DefaultMaxSleep
+	DefaultMaxSlow    = live.DefaultMaxSlow
+	DefaultMaxBody    = live.DefaultMaxBody
+	DefaultSeqTTL     = live.DefaultSeqTTL
+	DefaultSeqMaxKeys = live.DefaultSeqMaxKeys
 )
+
+// storePingTimeout bounds /readyz's check of the sequence store.
+const storePingTimeout = 500 * time.Millisecond
 
 // statusAsker is a ResponseWriter that can be told the status is the
 // client's request, not the server's outcome (for logging).
@@ -22,8 +31,9 @@ type statusAsker interface{ askedStatus() }
 
 // handleStatus serves the live endpoint. Its statuses are the ones the
 // client asks for, so a 500 it sends is not logged as the server's error;
-// its own answers are a 400 for bad input and a 503 beyond MaxSlow, which
-// observe does not log as errors either.
+// its own answers are a 400 for bad input and a 503 beyond MaxSlow or
+// when the sequence store does not answer, which observe does not log as
+// errors either (the endpoint logs the store's failure itself).
 func (s *Server) handleStatus() http.Handler {
 	h := live.New(s.liveOptions()...)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -34,12 +44,33 @@ func (s *Server) handleStatus() http.Handler {
 	})
 }
 
-// liveOptions are the settings of the live endpoint, which /openapi.json
-// describes too.
+// liveOptions are the live endpoint's settings from Options, the same for
+// /status/ and the --live-addr listener, and for /openapi.json, which
+// describes them.
 func (s *Server) liveOptions() []live.Option {
 	return []live.Option{
 		live.WithCatalog(s.rnd.Catalog()),
 		live.WithMaxSleep(s.opts.MaxSleep),
 		live.WithMaxSlow(s.opts.MaxSlow),
+		live.WithMaxBody(s.opts.MaxBody),
+		live.WithSeqStore(s.opts.SeqStore),
+		live.WithSeqTTL(s.opts.SeqTTL),
+		live.WithSeqMaxKeys(s.opts.SeqMaxKeys),
+		live.WithLogger(s.log),
 	}
+}
+
+// storeReady reports whether the sequence store answers, when there is
+// one to share with other replicas; the log says why not.
+func (s *Server) storeReady(ctx context.Context) bool {
+	if s.opts.SeqStore == nil {
+		return true
+	}
+	ctx, cancel := context.WithTimeout(ctx, storePingTimeout)
+	defer cancel()
+	if err := s.opts.SeqStore.Ping(ctx); err != nil {
+		s.log.Warn("not ready: the sequence store does not answer", "store", s.opts.SeqStore.String(), "err", err)
+		return false
+	}
+	return true
 }

@@ -1,14 +1,21 @@
 package server
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/httpstatus/httpstatus/content"
 	"github.com/httpstatus/httpstatus/internal/catalog"
@@ -176,6 +183,127 @@ func TestOptionsPage(t *testing.T) {
 		}
 		if tt.want == 204 && rec.Body.Len() != 0 {
 			t.Errorf("%s %s: 204 with a body of %d bytes", tt.method, tt.target, rec.Body.Len())
+		}
+	}
+}
+
+// switchStore is a sequence store that can be switched off, as a Redis
+// that stops.
+type switchStore struct {
+	down atomic.Bool
+	mu   sync.Mutex
+	n    map[string]int64
+}
+
+func (s *switchStore) Next(_ context.Context, key string, _ time.Duration) (int64, error) {
+	if s.down.Load() {
+		return 0, errors.New("switched off")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.n[key]++
+	return s.n[key], nil
+}
+
+func (s *switchStore) Ping(context.Context) error {
+	if s.down.Load() {
+		return errors.New("switched off")
+	}
+	return nil
+}
+
+func (s *switchStore) String() string { return "switch" }
+
+// TestSeqStoreThroughSite checks that the site gives the live endpoint its
+// sequence store, that /readyz reports the store, and that a store that
+// stops answering is a 503 naming it, logged, while the rest of the site
+// serves.
+func TestSeqStoreThroughSite(t *testing.T) {
+	t.Parallel()
+	rnd, err := liveSiteRnd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log strings.Builder
+	var logMu sync.Mutex
+	store := &switchStore{n: map[string]int64{}}
+	s := New(rnd, Options{Logger: slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
+		logMu.Lock()
+		defer logMu.Unlock()
+		return log.Write(p)
+	}), nil)), SeqStore: store})
+	if err := s.Warm(); err != nil {
+		t.Fatal(err)
+	}
+	get := func(target string) (int, string) {
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, httptest.NewRequest("GET", target, nil))
+		return rec.Code, rec.Body.String()
+	}
+	var codes []int
+	for range 3 {
+		code, _ := get("/status/500,200?seq=k")
+		codes = append(codes, code)
+	}
+	if fmt.Sprint(codes) != "[500 200 200]" || store.n["k"] != 3 {
+		t.Errorf("sequence through the site: %v, store %v; want [500 200 200] counted in the store", codes, store.n)
+	}
+	if code, body := get("/readyz"); code != 200 || body != "ready\n" {
+		t.Errorf("/readyz with the store up: %d %q", code, body)
+	}
+	store.down.Store(true)
+	if code, body := get("/status/500,200?seq=k"); code != 503 || !strings.Contains(body, "sequence store (switch)") {
+		t.Errorf("sequence with the store down: %d %q, want a 503 naming the store", code, body)
+	}
+	if code, body := get("/readyz"); code != 503 || body != "sequence store (switch) does not answer\n" {
+		t.Errorf("/readyz with the store down: %d %q", code, body)
+	}
+	if code, _ := get("/status/418"); code != 418 {
+		t.Errorf("a request without seq while the store is down: %d, want 418", code)
+	}
+	logMu.Lock()
+	defer logMu.Unlock()
+	for _, want := range []string{`level=ERROR msg="sequence store" store=switch err="switched off"`, `level=WARN msg="not ready: the sequence store does not answer" store=switch err="switched off"`} {
+		if !strings.Contains(log.String(), want) {
+			t.Errorf("the log lacks %q:\n%s", want, log.String())
+		}
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// TestFaultThroughSite checks that a fault can take the connection through
+// the site's middleware (which wraps the ResponseWriter): a reset arrives
+// as a reset, a truncated body as a short body and a normal close.
+func TestFaultThroughSite(t *testing.T) {
+	t.Parallel()
+	ts := httptest.NewServer(liveSite(t))
+	defer ts.Close()
+	for _, tt := range []struct {
+		fault   string
+		reset   bool
+		minData int
+	}{
+		{"reset-before-headers", true, 0},
+		{"reset-mid-body", true, 150},
+		{"truncate", false, 150},
+	} {
+		conn, err := net.Dial("tcp", ts.Listener.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(conn, "GET /status/200?bytes=100&fault=%s HTTP/1.1\r\nHost: x\r\n\r\n", tt.fault)
+		conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+		data, err := io.ReadAll(conn)
+		conn.Close()
+		gotReset := errors.Is(err, syscall.ECONNRESET)
+		if gotReset != tt.reset || (!tt.reset && err != nil) || len(data) < tt.minData {
+			t.Errorf("fault=%s through the site: %d bytes, then %v; want reset %v after at least %d bytes", tt.fault, len(data), err, tt.reset, tt.minData)
+		}
+		if tt.minData > 0 && !strings.Contains(string(data), "\r\n\r\n0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn") {
+			t.Errorf("fault=%s through the site: %q, want the head and the first 50 bytes of the body", tt.fault, data)
 		}
 	}
 }

@@ -331,7 +331,9 @@ func TestOpenAPIDescribesEveryAnswer(t *testing.T) {
 		reqs = append(reqs, req{"GET", target, "application/json"})
 	}
 	for _, codes := range []string{"100", "101", "103", "200", "204", "205", "206", "300", "301", "304", "401", "405", "407", "416",
-		"418", "429", "500", "503", "520", "599", "299", "999", "200,500", "500-504", "200:3,500:1", "abc", "600", "503?sleep=x", "503?sleep=1"} {
+		"418", "429", "500", "503", "520", "599", "299", "999", "200,500", "500-504", "200:3,500:1", "abc", "600", "503?sleep=x", "503?sleep=1",
+		"200?bytes=64", "200?drip=1&bytes=10", "206?sleep-body=1", "503,200?seq=openapi-test", "503,200?seq=openapi-test&seq-loop=1",
+		"204?bytes=10", "200?fault=nope", "200:3?seq=x", "200?seq-loop=2"} {
 		for _, accept := range []string{"", "application/json", "application/problem+json", "text/plain"} {
 			reqs = append(reqs, req{"GET", "/status/" + codes, accept})
 		}

@@ -57,6 +57,7 @@ import (
 	"time"
 
 	"github.com/httpstatus/httpstatus/internal/render"
+	"github.com/httpstatus/httpstatus/live"
 )
 
 // Options are the server's settings.
@@ -66,9 +67,22 @@ type Options struct {
 	// MaxSleep caps the ?sleep option of /status; zero means
 	// DefaultMaxSleep.
 	MaxSleep time.Duration
-	// MaxSlow is how many /status requests may sleep at once; beyond it
-	// they get 503 with Retry-After. Zero means DefaultMaxSlow.
+	// MaxSlow is how many /status requests may sleep, drip, delay their
+	// body, fault or follow a sequence at once; beyond it they get 503
+	// with Retry-After. Zero means DefaultMaxSlow.
 	MaxSlow int
+	// MaxBody caps ?bytes=N of /status; zero means DefaultMaxBody.
+	MaxBody int64
+	// SeqStore keeps the counters of ?seq=KEY of /status, shared with
+	// other replicas; /readyz answers 503 while it does not answer. Nil
+	// keeps them in memory, bounded by SeqTTL and SeqMaxKeys.
+	SeqStore live.SeqStore
+	// SeqTTL is how long a sequence key is kept after its last request;
+	// zero means DefaultSeqTTL.
+	SeqTTL time.Duration
+	// SeqMaxKeys bounds the in-memory sequence store; zero means
+	// DefaultSeqMaxKeys.
+	SeqMaxKeys int
 	// Version names the running build in httpstatus_build_info.
 	Version string
 	// SeparateMetrics leaves /metrics off the site, for serving Metrics()
