@@ -12,10 +12,17 @@
 #                SHA256SUMS (scripts/dist.sh)
 #   make content content/catalog.json from the content files: run it after
 #                editing content (a test fails while it is stale)
+#   make clients runs real HTTP clients (curl, wget, Go, Python, Node, Java,
+#                Chromium, Firefox) against the live endpoint and rewrites
+#                their observations in content/clients (tools/clients);
+#                make test fails when a client no longer does what they say
 #   make bench   the load benchmark (tools/bench) against a bare net/http
 #                server, nginx and go-httpbin, with every guardrail met or
-#                not, under 4 minutes (see BENCHMARKS.md); the report also
-#                goes to bin/bench-report.md. Not in make test.
+#                not, under 4 minutes (see BENCHMARKS.md; the report also
+#                goes to bin/bench-report.md); then held requests against
+#                go-httpbin (tools/heldbench, about 2 minutes) and annotate
+#                against awk | sort | uniq (tools/annotatebench). Not in
+#                make test.
 #
 # Integration tests carry the build tag "integration", so a plain
 # "go test ./..." stays fast and needs nothing but Go.
@@ -28,7 +35,7 @@ STATICCHECK_VERSION := v0.8.2
 GOVULNCHECK_VERSION := v1.9.0
 FUZZTIME ?= 5s
 
-.PHONY: test unit integration deps build dist content check fmt fuzz bench
+.PHONY: test unit integration deps build dist content check fmt fuzz bench clients
 
 build:
 	CGO_ENABLED=0 $(GO) build -o bin/httpstatus ./cmd/httpstatus
@@ -66,6 +73,13 @@ fuzz:
 # guardrails.
 bench:
 	$(GO) run ./tools/bench/harness -o bin/bench-report.md
+	$(GO) run ./tools/heldbench
+	$(GO) run ./tools/annotatebench
+
+# Rewrites content/clients after a deliberate change or upgrade; review
+# the diff. (make test checks the data: TestIntegrationClients.)
+clients: deps
+	$(GO) run ./tools/clients
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

@@ -218,6 +218,17 @@ func loadCodeRenderer(code int) (*render.Renderer, error) {
 	return render.New(cat, web.FS())
 }
 
+// outOfRange is the usage error for a number above 599 that the guide
+// does not document: RFC 9110 §15 defines 100 to 599, and above that the
+// guide has only the vendors' codes it names.
+func outOfRange(code int) error {
+	msg := fmt.Sprintf("show: %d is not a status code: RFC 9110 §15 defines 100 to 599", code)
+	if cat, err := loadCatalog(""); err == nil && len(cat.Beyond()) > 0 {
+		msg += ", and above 599 the guide has only vendors' codes " + catalog.JoinCodes("", cat.Beyond())
+	}
+	return usagef("%s", msg)
+}
+
 func loadRenderer(dir string) (*render.Renderer, error) {
 	cat, err := loadCatalog(dir)
 	if err != nil {
@@ -261,7 +272,7 @@ func runShow(args []string, e env) error {
 		return err
 	}
 	if _, err := rnd.Catalog().Lookup(code); err != nil && !catalog.InRange(code) {
-		return usagef("show: %d is not a status code: HTTP status codes run from 100 to 599", code)
+		return outOfRange(code)
 	}
 	var out []byte
 	if *asJSON {

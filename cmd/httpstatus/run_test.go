@@ -48,7 +48,7 @@ func TestCLI(t *testing.T) {
 		{"show two meanings", []string{"499"}, 0, "MEANING 2 OF 2", "", ""},
 		{"show abc", []string{"show", "abc"}, 2, "", `"abc" is not a three-digit status code`, ""},
 		{"show 42", []string{"show", "42"}, 2, "", `"42" is not a three-digit status code`, ""},
-		{"show 600", []string{"show", "600"}, 2, "", "600 is not a status code", ""},
+		{"show 600", []string{"show", "600"}, 2, "", "600 is not a status code: RFC 9110 §15 defines 100 to 599, and above 599 the guide has only vendors' codes ", ""},
 		{"show none", []string{"show"}, 2, "", "want one status code", ""},
 		{"show bad flag", []string{"show", "--nope", "503"}, 2, "", "flag provided but not defined: -nope", ""},
 		{"show help", []string{"show", "--help"}, 0, "Usage: httpstatus show", "", ""},

@@ -430,10 +430,11 @@ func loadTargets(t *testing.T, base string) []loadTarget {
 		t.Fatal(err)
 	}
 	defer res.Body.Close()
-	var codes []struct{ Code int }
-	if err := json.NewDecoder(res.Body).Decode(&codes); err != nil || len(codes) < 50 {
-		t.Fatalf("/codes.json: %d codes, %v", len(codes), err)
+	var list struct{ Codes []struct{ Code int } }
+	if err := json.NewDecoder(res.Body).Decode(&list); err != nil || len(list.Codes) < 50 {
+		t.Fatalf("/codes.json: %d codes, %v", len(list.Codes), err)
 	}
+	codes := list.Codes
 	ok := []int{200}
 	var ts []loadTarget
 	for i, c := range codes {

@@ -55,16 +55,22 @@ var pages = []pageCase{
 	{"search", "/search?q=gateway+timeout", 200, "", true},
 	{"search-none", "/search?q=zzqxv", 200, "", false},
 	{"search-empty", "/search", 200, "", false},
-	{"404", "/no-such-page/gateway-timeout", 404, "!document.getElementById('suggest').hidden", true},
+	{"404", "/no-such-page/gateway-timeout", 404, "document.getElementById('suggest').classList.contains('ready')", true},
 }
 
 // copyReady is true once site.js has put a copy button on every
 // .copyable block.
 const copyReady = "document.querySelectorAll('.copyable').length > 0 && document.querySelectorAll('.copyable .copy').length === document.querySelectorAll('.copyable').length"
 
-// cspWatch records the CSP violations a page reports to itself; it is
-// added to every document before the page's own scripts run.
-const cspWatch = `window.__csp = []; document.addEventListener("securitypolicyviolation", function (e) { window.__csp.push(e.violatedDirective + " " + e.blockedURI); });`
+// cspWatch records the CSP violations a page reports to itself, and adds up
+// its layout shifts (its cumulative layout shift, CLS) in window.__cls; it
+// is added to every document before the page's own scripts run.
+const cspWatch = `window.__csp = []; document.addEventListener("securitypolicyviolation", function (e) { window.__csp.push(e.violatedDirective + " " + e.blockedURI); });
+window.__cls = 0; if (window.PerformanceObserver) { new PerformanceObserver(function (l) { l.getEntries().forEach(function (e) { if (!e.hadRecentInput) window.__cls += e.value; }); }).observe({type: "layout-shift", buffered: true}); }`
+
+// maxCLS is the most a page may shift as it loads: "good" in the Web
+// Vitals' terms is 0.1 or less.
+const maxCLS = 0.1
 
 // TestIntegrationBrowser drives chromium through the site. The subtests
 // share one browser and run in order.
@@ -89,6 +95,15 @@ func TestIntegrationBrowser(t *testing.T) {
 					checkCSP(t, tab, name)
 					if width == 390 {
 						checkOverflow(t, tab, name)
+					}
+					// Shifts reach the observer a frame or so after they
+					// happen: read the sum a moment after the page is ready.
+					limit := maxCLS
+					if p.name == "404" {
+						limit = 0.001 // its suggestions' space is reserved: nothing moves
+					}
+					if cls := eval[float64](t, tab, "new Promise(function (r) { setTimeout(function () { r(window.__cls); }, 250); })", chromedp.EvalAwaitPromise); cls > limit {
+						t.Errorf("%s: cumulative layout shift %.4f, want at most %g", name, cls, limit)
 					}
 					shot := filepath.Join(shots, fmt.Sprintf("%s-%d-%s.png", p.name, width, scheme))
 					screenshot(t, tab, shot, p.name != "home")

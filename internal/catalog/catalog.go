@@ -18,10 +18,26 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // ErrNotFound reports that a code or class has no entry in the catalog.
 var ErrNotFound = errors.New("not found")
+
+// License is the licence of the guide's content, the files content/LICENSE
+// describes: every output made from them carries it.
+var License = Link{Title: "CC BY-SA 4.0", URL: "https://creativecommons.org/licenses/by-sa/4.0/"}
+
+// Wikipedia is the article some summaries are the wording of, which the
+// licence asks the guide to credit.
+var Wikipedia = Link{Title: "Wikipedia's List of HTTP status codes", URL: "https://en.wikipedia.org/wiki/List_of_HTTP_status_codes"}
+
+// Attribution is the credit the licence asks for, as one sentence of plain
+// text.
+func Attribution() string {
+	return "The httpstatus guide and its contributors; some summaries are the wording of " + Wikipedia.Title + " <" + Wikipedia.URL + ">, by its contributors."
+}
 
 // Status says how a meaning of a code is standardised.
 type Status string
@@ -60,14 +76,135 @@ type Header struct {
 	Note  string `yaml:"note" json:"note"`
 }
 
-// Constants names a status in common libraries. An empty field means the
-// library has no constant for it.
+// Constant is one library's name for a status, with the releases that
+// have it. Name is bare, as the library declares it ("CONTENT_TOO_LARGE");
+// Library.Prefix gives the form code writes ("HttpStatus.CONTENT_TOO_LARGE").
+// Versions are the library's releases ("7.0", "1.13"): Since is the first
+// that has the name, empty when every release the guide tracks has it
+// (Library.Tracked); Deprecated the first that marks it deprecated, naming
+// Replacement when the library names one; Removed the first without it.
+type Constant struct {
+	Name        string `yaml:"name" json:"name"`
+	Since       string `yaml:"since,omitempty" json:"since,omitempty"`
+	Deprecated  string `yaml:"deprecated,omitempty" json:"deprecated,omitempty"`
+	Replacement string `yaml:"replacement,omitempty" json:"replacement,omitempty"`
+	Removed     string `yaml:"removed,omitempty" json:"removed,omitempty"`
+}
+
+// UnmarshalYAML reads a constant as a mapping of its fields, or as a plain
+// name, the short form of a constant that every tracked release has:
+// "go: [StatusOK]".
+func (c *Constant) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		*c = Constant{Name: n.Value}
+		return nil
+	}
+	type plain Constant // without this method
+	return n.Decode((*plain)(c))
+}
+
+// State is where a constant stands in the newest release.
+type State string
+
+// The states of a constant.
+const (
+	StateCurrent    State = "current"
+	StateDeprecated State = "deprecated"
+	StateRemoved    State = "removed"
+)
+
+// State says whether the constant is current, deprecated or removed.
+func (c Constant) State() State {
+	switch {
+	case c.Removed != "":
+		return StateRemoved
+	case c.Deprecated != "":
+		return StateDeprecated
+	}
+	return StateCurrent
+}
+
+// Constants names a status in common libraries, one list per library:
+// the current names first, then the deprecated, then the removed. An empty
+// list means the library has no constant for it.
 type Constants struct {
-	Go     string `yaml:"go,omitempty" json:"go,omitempty"`         // net/http
-	Python string `yaml:"python,omitempty" json:"python,omitempty"` // http.HTTPStatus
-	Java   string `yaml:"java,omitempty" json:"java,omitempty"`     // Spring HttpStatus
-	DotNet string `yaml:"dotnet,omitempty" json:"dotnet,omitempty"` // System.Net.HttpStatusCode
-	Rust   string `yaml:"rust,omitempty" json:"rust,omitempty"`     // http::StatusCode
+	Go     []Constant `yaml:"go,omitempty" json:"go,omitempty"`         // net/http
+	Python []Constant `yaml:"python,omitempty" json:"python,omitempty"` // http.HTTPStatus
+	Java   []Constant `yaml:"java,omitempty" json:"java,omitempty"`     // Spring HttpStatus
+	DotNet []Constant `yaml:"dotnet,omitempty" json:"dotnet,omitempty"` // System.Net.HttpStatusCode
+	Rust   []Constant `yaml:"rust,omitempty" json:"rust,omitempty"`     // http::StatusCode
+}
+
+// Of returns the constants of the library with the given key ("java").
+func (c Constants) Of(key string) []Constant {
+	switch key {
+	case "go":
+		return c.Go
+	case "python":
+		return c.Python
+	case "java":
+		return c.Java
+	case "dotnet":
+		return c.DotNet
+	case "rust":
+		return c.Rust
+	}
+	return nil
+}
+
+// Library is a library whose constants the catalog records.
+type Library struct {
+	Key     string // the field of Constants: "java"
+	Name    string // "Java (Spring HttpStatus)"
+	Prefix  string // what code writes before a name: "HttpStatus."
+	Release string // what a version is of: "Spring Framework"
+	// Tracked is the first release the guide tracks: a constant without
+	// Since is in every release from it on.
+	Tracked string
+	// Source is the newest source the constants were checked against.
+	Source Link
+}
+
+// Libraries are the libraries of Constants, in the order pages show them.
+var Libraries = []Library{
+	{"go", "Go (net/http)", "http.", "Go", "1.0", Link{
+		"Go go1.26.0 src/net/http/status.go",
+		"https://github.com/golang/go/blob/go1.26.0/src/net/http/status.go"}},
+	{"python", "Python (http.HTTPStatus)", "HTTPStatus.", "Python", "3.5", Link{
+		"CPython v3.13.0 Lib/http/__init__.py",
+		"https://github.com/python/cpython/blob/v3.13.0/Lib/http/__init__.py"}},
+	{"java", "Java (Spring HttpStatus)", "HttpStatus.", "Spring Framework", "3.0", Link{
+		"Spring Framework v7.0.9 HttpStatus.java",
+		"https://github.com/spring-projects/spring-framework/blob/v7.0.9/spring-web/src/main/java/org/springframework/http/HttpStatus.java"}},
+	{"dotnet", ".NET (System.Net.HttpStatusCode)", "HttpStatusCode.", ".NET", "5.0", Link{
+		".NET v8.0.0 HttpStatusCode.cs",
+		"https://github.com/dotnet/runtime/blob/v8.0.0/src/libraries/System.Net.Primitives/src/System/Net/HttpStatusCode.cs"}},
+	{"rust", "Rust (http::StatusCode)", "StatusCode::", "http", "0.1.0", Link{
+		"http v1.4.2 src/status.rs",
+		"https://github.com/hyperium/http/blob/v1.4.2/src/status.rs"}},
+}
+
+// CompareVersions compares two release versions such as "6.0.5" and "7.0"
+// number by number, a missing number counting as 0: -1 when a is older, 0
+// when they are the same release, +1 when a is newer.
+func CompareVersions(a, b string) int {
+	as, bs := strings.Split(a, "."), strings.Split(b, ".")
+	for i := range max(len(as), len(bs)) {
+		var x, y int
+		if i < len(as) {
+			x, _ = strconv.Atoi(as[i])
+		}
+		if i < len(bs) {
+			y, _ = strconv.Atoi(bs[i])
+		}
+		if x != y {
+			if x < y {
+				return -1
+			}
+			return 1
+		}
+	}
+	return 0
 }
 
 // Entry is one meaning of a status code: a registered one, or a vendor's.
@@ -149,6 +286,31 @@ func (c *Catalog) Lookup(code int) (*Code, error) {
 	return nil, fmt.Errorf("code %d: %w", code, ErrNotFound)
 }
 
+// Beyond returns, in numeric order, the codes above 599 that the catalog
+// has: vendors' codes outside the range RFC 9110 §15 defines.
+func (c *Catalog) Beyond() []int {
+	var out []int
+	for _, k := range c.codes {
+		if k.Code > 599 {
+			out = append(out, k.Code)
+		}
+	}
+	return out
+}
+
+// JoinCodes writes codes as a reader would: "999", "783 and 999", "600,
+// 783 and 999", each with prefix ("/" makes them paths).
+func JoinCodes(prefix string, codes []int) string {
+	s := make([]string, len(codes))
+	for i, n := range codes {
+		s[i] = prefix + strconv.Itoa(n)
+	}
+	if len(s) < 2 {
+		return strings.Join(s, "")
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
+}
+
 // Classes returns the five classes in order.
 func (c *Catalog) Classes() []*Class { return c.classes }
 
@@ -201,14 +363,25 @@ func ParseClass(s string) (string, bool) {
 // for status codes, 100 to 599.
 func InRange(code int) bool { return code >= 100 && code <= 599 }
 
-// HeuristicallyCacheable reports whether RFC 9110 §15.1 lists the code as
-// cacheable by default.
+// HeuristicallyCacheable reports whether a response with the code is
+// cacheable by default: the codes RFC 9110 §15.1 lists, and 451, which
+// RFC 7725 §3 makes so.
 func HeuristicallyCacheable(code int) bool {
 	switch code {
-	case 200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 501:
+	case 200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 451, 501:
 		return true
 	}
 	return false
+}
+
+// CacheableRule returns the document that says whether a response with the
+// code is cacheable by default: RFC 7725 §3 for 451, RFC 9110 §15.1 for
+// every other code.
+func CacheableRule(code int) Link {
+	if code == 451 {
+		return Link{"RFC 7725 §3", "https://www.rfc-editor.org/rfc/rfc7725.html#section-3"}
+	}
+	return Link{"RFC 9110 §15.1", "https://www.rfc-editor.org/rfc/rfc9110.html#section-15.1"}
 }
 
 // parsedFile is a content file parsed: a code or a class, or why not.

@@ -33,7 +33,7 @@ status: standard
 summary: Not now.
 spec: {title: RFC 9110 §15.6.4, url: "https://www.rfc-editor.org/rfc/rfc9110.html#section-15.6.4"}
 retry: Later.
-constants: {go: http.StatusServiceUnavailable, python: HTTPStatus.SERVICE_UNAVAILABLE, java: HttpStatus.SERVICE_UNAVAILABLE}
+constants: {go: [StatusServiceUnavailable], python: [SERVICE_UNAVAILABLE], java: [SERVICE_UNAVAILABLE]}
 example: "HTTP/1.1 503 Service Unavailable\nRetry-After: 5\n\n"`
 
 func TestLoadValid(t *testing.T) {
@@ -128,10 +128,17 @@ func TestValidation(t *testing.T) {
 		{"example not a status line", "503.md", "", strings.Replace(good503, "HTTP/1.1 503 Service", "HTTP/2 503 Service", 1), `503.md: example: first line "HTTP/2 503 Service Unavailable" is not a status line`},
 		{"unofficial example status line", "499.md", "", "code: 499\nname: N\nstatus: unofficial\nvendor: nginx\nsummary: S.\nspec: {title: T, url: \"https://nginx.org/\"}\nexample: \"HTTP/1.1 400 Bad Request\\n\"", `499.md: example: status line "HTTP/1.1 400 Bad Request" does not match the code 499`},
 		{"multi-status example needs the code inside", "208.md", "", strings.ReplaceAll(strings.Replace(good503, "HTTP/1.1 503 Service Unavailable", "HTTP/1.1 207 Multi-Status", 1), "503", "208"), `208.md: example: status line "HTTP/1.1 207 Multi-Status" does not match the code 208`},
-		{"go constant required", "503.md", "", strings.Replace(good503, "go: http.StatusServiceUnavailable, ", "", 1), "503.md: constants: go: required for a registered code"},
-		{"python constant required", "503.md", "", strings.Replace(good503, "python: HTTPStatus.SERVICE_UNAVAILABLE, ", "", 1), "503.md: constants: python: required for a registered code"},
-		{"another constant required", "503.md", "", strings.Replace(good503, ", java: HttpStatus.SERVICE_UNAVAILABLE", "", 1), "503.md: constants: need at least one of java, dotnet, rust"},
-		{"constant spelling", "503.md", "", strings.Replace(good503, "java: HttpStatus.SERVICE_UNAVAILABLE", "java: SERVICE_UNAVAILABLE", 1), `503.md: constants: java: "SERVICE_UNAVAILABLE" must look like HttpStatus.Name`},
+		{"go constant required", "503.md", "", strings.Replace(good503, "go: [StatusServiceUnavailable], ", "", 1), "503.md: constants: go: a current constant is required for a registered code"},
+		{"go constant current", "503.md", "", strings.Replace(good503, "go: [StatusServiceUnavailable]", `go: [{name: StatusServiceUnavailable, deprecated: "1.30"}]`, 1), "503.md: constants: go: a current constant is required"},
+		{"python constant required", "503.md", "", strings.Replace(good503, "python: [SERVICE_UNAVAILABLE], ", "", 1), "503.md: constants: python: a current constant is required for a registered code"},
+		{"another constant required", "503.md", "", strings.Replace(good503, ", java: [SERVICE_UNAVAILABLE]", "", 1), "503.md: constants: need at least one of java, dotnet, rust"},
+		{"constant bare name", "503.md", "", strings.Replace(good503, "java: [SERVICE_UNAVAILABLE]", "java: [HttpStatus.SERVICE_UNAVAILABLE]", 1), `503.md: constants: java[0]: name "HttpStatus.SERVICE_UNAVAILABLE" must be the bare identifier`},
+		{"constant listed twice", "503.md", "", strings.Replace(good503, "java: [SERVICE_UNAVAILABLE]", "java: [SERVICE_UNAVAILABLE, SERVICE_UNAVAILABLE]", 1), "503.md: constants: java[1]: SERVICE_UNAVAILABLE is listed twice"},
+		{"constant version", "503.md", "", strings.Replace(good503, "java: [SERVICE_UNAVAILABLE]", "java: [{name: SERVICE_UNAVAILABLE, since: v7}]", 1), `503.md: constants: java[0]: since: "v7" is not a version`},
+		{"constant deprecated before since", "503.md", "", strings.Replace(good503, "java: [SERVICE_UNAVAILABLE]", `java: [{name: SERVICE_UNAVAILABLE, since: "7.0", deprecated: "6.1"}]`, 1), "503.md: constants: java[0]: deprecated in 6.1, before it came in 7.0"},
+		{"constant removed before deprecated", "503.md", "", strings.Replace(good503, "java: [SERVICE_UNAVAILABLE]", `java: [OK, {name: SERVICE_UNAVAILABLE, deprecated: "7.0", removed: "7.0"}]`, 1), "503.md: constants: java[1]: removed in 7.0, not after 7.0"},
+		{"current constant has no replacement", "503.md", "", strings.Replace(good503, "java: [SERVICE_UNAVAILABLE]", "java: [{name: SERVICE_UNAVAILABLE, replacement: OK}]", 1), "503.md: constants: java[0]: replacement: only a deprecated or removed constant has one"},
+		{"current constants first", "503.md", "", strings.Replace(good503, "java: [SERVICE_UNAVAILABLE]", `java: [{name: BUSY, deprecated: "6.0"}, SERVICE_UNAVAILABLE]`, 1), "503.md: constants: java[1]: SERVICE_UNAVAILABLE is current, so it comes before the deprecated BUSY"},
 		{"class field", "5xx.md", "---\nclass: 5xx\ntitle: T\nlead: L\nmeans: ''\nappears: [a]\nnotes: [n]\n---\n", "", "5xx.md: means: required"},
 		{"class name", "5xx.md", "---\nclass: 4xx\ntitle: T\nlead: L\nmeans: M\nappears: [a]\nnotes: [n]\n---\n", "", `5xx.md: class: "4xx" does not match`},
 	}
@@ -318,5 +325,47 @@ func TestParseErrorsAlone(t *testing.T) {
 	_, err := Load(fs)
 	if want := "503.md: line 3: mapping values are not allowed in this context"; err == nil || err.Error() != want {
 		t.Errorf("Load() error = %v\nwant only %q", err, want)
+	}
+}
+
+// TestHeuristicallyCacheable states which codes are cacheable by default
+// and which document says so: RFC 9110 §15.1's list, and 451 by RFC 7725 §3.
+func TestHeuristicallyCacheable(t *testing.T) {
+	tests := []struct {
+		code int
+		want bool
+		rule string
+	}{
+		{200, true, "RFC 9110 §15.1"}, {204, true, "RFC 9110 §15.1"}, {308, true, "RFC 9110 §15.1"},
+		{404, true, "RFC 9110 §15.1"}, {414, true, "RFC 9110 §15.1"}, {501, true, "RFC 9110 §15.1"},
+		{451, true, "RFC 7725 §3"},
+		{201, false, "RFC 9110 §15.1"}, {302, false, "RFC 9110 §15.1"}, {403, false, "RFC 9110 §15.1"},
+		{503, false, "RFC 9110 §15.1"}, {530, false, "RFC 9110 §15.1"},
+	}
+	for _, tt := range tests {
+		if got := HeuristicallyCacheable(tt.code); got != tt.want {
+			t.Errorf("HeuristicallyCacheable(%d) = %v, want %v", tt.code, got, tt.want)
+		}
+		if got := CacheableRule(tt.code).Title; got != tt.rule {
+			t.Errorf("CacheableRule(%d) = %q, want %q", tt.code, got, tt.rule)
+		}
+	}
+}
+
+func TestJoinCodes(t *testing.T) {
+	tests := []struct {
+		prefix string
+		codes  []int
+		want   string
+	}{
+		{"", nil, ""},
+		{"/", []int{999}, "/999"},
+		{"", []int{783, 999}, "783 and 999"},
+		{"/", []int{600, 783, 999}, "/600, /783 and /999"},
+	}
+	for _, tt := range tests {
+		if got := JoinCodes(tt.prefix, tt.codes); got != tt.want {
+			t.Errorf("JoinCodes(%q, %v) = %q, want %q", tt.prefix, tt.codes, got, tt.want)
+		}
 	}
 }

@@ -295,3 +295,53 @@ func BenchmarkLoadJSON(b *testing.B) {
 		}
 	}
 }
+
+// TestBeyond requires Beyond to list every code of the content above 599,
+// in order: the numbers the messages about the range name.
+func TestBeyond(t *testing.T) {
+	cat := loadEmbedded(t)
+	var want []int
+	for _, k := range cat.Codes() {
+		if !catalog.InRange(k.Code) {
+			want = append(want, k.Code)
+		}
+	}
+	if got := cat.Beyond(); !slices.Equal(got, want) || len(got) == 0 {
+		t.Errorf("Beyond() = %v, want %v (the guide documents 999)", got, want)
+	}
+}
+
+// TestExampleContentLength requires every example response that sends
+// Content-Length to give its body's length in bytes: the text after the
+// first blank line, with or without the final newline of the content
+// file's block. A body that is a single placeholder line in parentheses,
+// "(the first 1024 bytes of the file)", stands for bytes it does not show.
+func TestExampleContentLength(t *testing.T) {
+	cat := loadEmbedded(t)
+	checked := 0
+	for _, k := range cat.Codes() {
+		for i, e := range k.Entries {
+			head, body, _ := strings.Cut(e.Example, "\n\n")
+			var length string
+			for _, line := range strings.Split(head, "\n") {
+				if name, value, ok := strings.Cut(line, ":"); ok && strings.EqualFold(name, "Content-Length") {
+					length = strings.TrimSpace(value)
+				}
+			}
+			if length == "" {
+				continue
+			}
+			if p := strings.TrimSpace(body); strings.HasPrefix(p, "(") && strings.HasSuffix(p, ")") && !strings.Contains(p, "\n") {
+				continue
+			}
+			checked++
+			n, err := strconv.Atoi(length)
+			if err != nil || (n != len(body) && n != len(strings.TrimSuffix(body, "\n"))) {
+				t.Errorf("%s: meaning %d: example: Content-Length %s, but the body is %d bytes", e.File, i+1, length, len(strings.TrimSuffix(body, "\n")))
+			}
+		}
+	}
+	if checked < 20 {
+		t.Errorf("checked %d examples with Content-Length, want the content's", checked)
+	}
+}

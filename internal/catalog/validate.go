@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -154,10 +155,11 @@ func checkLink(p *problems, m meaning, field string, l Link) {
 	}
 }
 
-// checkCacheable requires cacheable to be what RFC 9110 §15.1 says.
+// checkCacheable requires cacheable to be what RFC 9110 §15.1 (or the
+// code's own definition, CacheableRule) says.
 func checkCacheable(_ *Catalog, p *problems, m meaning) {
 	if want := HeuristicallyCacheable(m.e.Code); m.e.Cacheable != want {
-		m.add(p, "cacheable", "%v contradicts RFC 9110 §15.1 (heuristically cacheable: %v)", m.e.Cacheable, want)
+		m.add(p, "cacheable", "%v contradicts %s (heuristically cacheable: %v)", m.e.Cacheable, CacheableRule(m.e.Code).Title, want)
 	}
 }
 
@@ -294,43 +296,99 @@ func statusLineCode(line string) (int, bool) {
 	return n, err == nil
 }
 
-// constantPrefixes is how each library's constant is spelt.
-var constantPrefixes = []struct{ field, prefix string }{
-	{"go", "http.Status"}, {"python", "HTTPStatus."}, {"java", "HttpStatus."},
-	{"dotnet", "HttpStatusCode."}, {"rust", "StatusCode::"},
-}
-
-// checkConstants returns the problems with a meaning's constants. A standard
-// or obsoleted code has a constant in Go's net/http and Python's
-// http.HTTPStatus and in at least one more library; the constants test
-// compares every name with the libraries themselves.
+// checkConstants returns the problems with a meaning's constants: each
+// name a bare identifier, once per library; versions that are versions, in
+// order (since, then deprecated, then removed); a replacement only for a
+// constant that is deprecated or removed; the current names listed first,
+// then the deprecated, then the removed. A standard or obsoleted code has a
+// current constant in Go's net/http and Python's http.HTTPStatus and a
+// constant in at least one more library; the constants test compares every
+// name and version with the libraries themselves.
 func checkConstants(e Entry) []string {
-	c := e.Constants
-	values := map[string]string{"go": c.Go, "python": c.Python, "java": c.Java, "dotnet": c.DotNet, "rust": c.Rust}
 	var out []string
-	for _, p := range constantPrefixes {
-		v := values[p.field]
-		if v == "" {
-			continue
-		}
-		name, ok := strings.CutPrefix(v, p.prefix)
-		if !ok || name == "" || strings.ContainsAny(name, " .:()") {
-			out = append(out, fmt.Sprintf("%s: %q must look like %sName", p.field, v, p.prefix))
-		}
+	for _, lib := range Libraries {
+		out = append(out, checkLibraryConstants(lib.Key, e.Constants.Of(lib.Key))...)
 	}
 	if e.Status != Standard && e.Status != Obsoleted {
 		return out
 	}
-	if c.Go == "" {
-		out = append(out, "go: required for a registered code (net/http names every one)")
+	c := e.Constants
+	if !hasCurrent(c.Go) {
+		out = append(out, "go: a current constant is required for a registered code (net/http names every one)")
 	}
-	if c.Python == "" {
-		out = append(out, "python: required for a registered code (http.HTTPStatus names every one)")
+	if !hasCurrent(c.Python) {
+		out = append(out, "python: a current constant is required for a registered code (http.HTTPStatus names every one)")
 	}
-	if c.Java == "" && c.DotNet == "" && c.Rust == "" {
+	if len(c.Java) == 0 && len(c.DotNet) == 0 && len(c.Rust) == 0 {
 		out = append(out, "need at least one of java, dotnet, rust")
 	}
 	return out
+}
+
+func hasCurrent(cs []Constant) bool {
+	return slices.ContainsFunc(cs, func(c Constant) bool { return c.State() == StateCurrent })
+}
+
+// stateOrder is the order of the states in a library's list.
+var stateOrder = map[State]int{StateCurrent: 0, StateDeprecated: 1, StateRemoved: 2}
+
+func checkLibraryConstants(key string, cs []Constant) []string {
+	var out []string
+	bad := func(i int, format string, args ...any) {
+		out = append(out, fmt.Sprintf("%s[%d]: %s", key, i, fmt.Sprintf(format, args...)))
+	}
+	seen := map[string]bool{}
+	for i, c := range cs {
+		if !isIdentifier(c.Name) {
+			bad(i, "name %q must be the bare identifier the library declares, such as OK", c.Name)
+		}
+		if seen[c.Name] {
+			bad(i, "%s is listed twice", c.Name)
+		}
+		seen[c.Name] = true
+		for _, v := range []struct{ field, value string }{{"since", c.Since}, {"deprecated", c.Deprecated}, {"removed", c.Removed}} {
+			if v.value != "" && !isVersion(v.value) {
+				bad(i, "%s: %q is not a version such as 7.0 or 6.0.5", v.field, v.value)
+			}
+		}
+		if c.Since != "" && c.Deprecated != "" && CompareVersions(c.Since, c.Deprecated) > 0 {
+			bad(i, "deprecated in %s, before it came in %s", c.Deprecated, c.Since)
+		}
+		if first := cmp.Or(c.Deprecated, c.Since); first != "" && c.Removed != "" && CompareVersions(first, c.Removed) >= 0 {
+			bad(i, "removed in %s, not after %s", c.Removed, first)
+		}
+		if c.Replacement != "" && c.State() == StateCurrent {
+			bad(i, "replacement: only a deprecated or removed constant has one")
+		}
+		if c.Replacement != "" && !isIdentifier(c.Replacement) {
+			bad(i, "replacement %q must be a bare identifier", c.Replacement)
+		}
+		if i > 0 && stateOrder[c.State()] < stateOrder[cs[i-1].State()] {
+			bad(i, "%s is %s, so it comes before the %s %s: current names first, then deprecated, then removed", c.Name, c.State(), cs[i-1].State(), cs[i-1].Name)
+		}
+	}
+	return out
+}
+
+// isIdentifier reports whether s is an identifier of the libraries'
+// languages: a letter or underscore, then letters, digits, underscores.
+func isIdentifier(s string) bool {
+	for i, r := range s {
+		if r != '_' && !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') && (i == 0 || r < '0' || r > '9') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// isVersion reports whether s is a release version: numbers joined by dots.
+func isVersion(s string) bool {
+	for _, part := range strings.Split(s, ".") {
+		if part == "" || strings.Trim(part, "0123456789") != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // missingSections returns the required sections the body lacks, or has out

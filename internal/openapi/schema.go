@@ -38,8 +38,9 @@ func forms() []form {
 // the type lacks is allowed (additionalProperties false), so a page that
 // gains a field its type does not describe fails validation, and a field
 // added to a type is in its schema. Struct types are named by the form
-// that names them, else by their Go name with a capital; two types of one
-// name are a bug of the forms' tables, and panic.
+// that names them, else by their Go name with a capital and without a
+// "JSON" suffix (constantJSON is Constant); two types of one name are a
+// bug of the forms' tables, and panic.
 func schemas(fs []form) map[string]*jsonschema.Schema {
 	names := map[reflect.Type]string{}
 	for _, f := range fs {
@@ -56,7 +57,8 @@ func schemas(fs []form) map[string]*jsonschema.Schema {
 			}
 			name, ok := names[t]
 			if !ok {
-				name = strings.ToUpper(t.Name()[:1]) + t.Name()[1:]
+				name = strings.TrimSuffix(t.Name(), "JSON")
+				name = strings.ToUpper(name[:1]) + name[1:]
 			}
 			if o, taken := owner[name]; taken && o != t {
 				panic(fmt.Sprintf("openapi: schema name %s is both %v and %v: name one in its JSON form's table", name, o, t))

@@ -53,16 +53,19 @@ func (r *Renderer) Home(f Format) ([]byte, error) {
 	return r.execute("home", p)
 }
 
-// Codes renders every code of the catalog as a JSON list, the form of
-// /codes.json.
+// Codes renders every code of the catalog as JSON, the form of
+// /codes.json: the content's licence and attribution, and the list of
+// codes.
 func (r *Renderer) Codes() ([]byte, error) {
-	list := []codeJSON{}
+	list := codesJSON{credit: contentCredit(), Codes: []codeJSON{}}
 	for _, k := range r.cat.Codes() {
 		p, err := r.codeData(k.Code)
 		if err != nil {
 			return nil, err
 		}
-		list = append(list, codeJSONOf(p))
+		j := codeJSONOf(p)
+		j.credit = credit{} // said once, for the whole list
+		list.Codes = append(list.Codes, j)
 	}
 	return marshal(list)
 }
@@ -98,6 +101,7 @@ func (r *Renderer) searchData(q string) *searchPage {
 		p.Title = "Search: " + q
 	}
 	p.Path = "/search"
+	p.Description = "Search every HTTP status code of the guide by number, name, vendor or a few words."
 	p.Crumbs = []crumb{{"Home", "/"}, {"Search", ""}}
 	if l, ok := r.unassignedLink(strings.TrimSpace(q)); ok {
 		p.Results = append(p.Results, l)
@@ -115,12 +119,14 @@ func (r *Renderer) searchData(q string) *searchPage {
 func (r *Renderer) NotFound(path string, f Format) ([]byte, error) {
 	p := &notFoundPage{}
 	p.Title = "Page not found"
+	p.Description = "There is no page at this address. Find the status code you were looking for by number, class or search."
 	p.Path = path
 	if f == HTML {
 		p.Path = "/404"
 		return r.execute("notfound", p)
 	}
 	p.Crumbs = []crumb{{"Home", "/"}, {"Not found", ""}}
+	p.Beyond = r.cat.Beyond()
 	q := strings.NewReplacer("/", " ", "-", " ", "_", " ", ".", " ", "+", " ").Replace(path)
 	for _, res := range r.cat.Search(q, 5) {
 		p.Suggestions = append(p.Suggestions, linkTo(res.Code, res.Entry))

@@ -36,6 +36,24 @@ type codeLink struct {
 	URL     string
 	Status  catalog.Status
 	Vendor  string
+	// Also marks a meaning after a code's first in a table of every
+	// meaning: its row links to the meaning's part of the page and names
+	// its vendor.
+	Also bool
+}
+
+// meaningLinks returns a row for every meaning of a code, the first
+// linking to the code's page, the others to their part of it.
+func meaningLinks(k *catalog.Code) []codeLink {
+	out := make([]codeLink, len(k.Entries))
+	for i := range k.Entries {
+		out[i] = linkTo(k, &k.Entries[i])
+		if i > 0 {
+			out[i].URL += fmt.Sprintf("#meaning-%d", i+1)
+			out[i].Also = true
+		}
+	}
+	return out
 }
 
 func linkTo(k *catalog.Code, e *catalog.Entry) codeLink {
@@ -67,14 +85,28 @@ func (r *Renderer) unassignedLink(s string) (codeLink, bool) {
 	return codeLink{Code: code, Name: "Unassigned", Summary: sum + ".", Class: p.ClassName, URL: p.Path, Status: statusUnassigned}, true
 }
 
-type constant struct{ Lang, Name string }
+// libraryConstants is a library's constants for one meaning, as a page
+// shows them: the current names first.
+type libraryConstants struct {
+	Library catalog.Library
+	Rows    []constantRow
+}
+
+// constantRow is one constant: the name as code writes it, its state and
+// the releases that have it, in words.
+type constantRow struct {
+	Name  string // "HttpStatus.CONTENT_TOO_LARGE"
+	State catalog.State
+	Note  string // "current, added in 7.0"
+}
 
 type entryView struct {
 	*catalog.Entry
 	Label     string
 	BodyHTML  template.HTML
 	Related   []codeLink
-	Constants []constant
+	Constants []libraryConstants
+	CacheRule catalog.Link // the document that says whether it is cacheable by default
 	Anchor    string
 	IDPrefix  string // prefix of the ids of the entry's sections: "" or "meaning-2-"
 }
@@ -114,6 +146,7 @@ type searchPage struct {
 type notFoundPage struct {
 	base
 	Suggestions []codeLink
+	Beyond      []int // the catalog's codes above 599
 }
 
 // Label describes the status of a meaning in a few words:
@@ -134,18 +167,59 @@ func Label(e *catalog.Entry) string {
 	return string(e.Status)
 }
 
-func constants(c catalog.Constants) []constant {
-	var out []constant
-	for _, k := range []constant{
-		{"Go (net/http)", c.Go},
-		{"Python (http.HTTPStatus)", c.Python},
-		{"Java (Spring HttpStatus)", c.Java},
-		{".NET (System.Net.HttpStatusCode)", c.DotNet},
-		{"Rust (http::StatusCode)", c.Rust},
-	} {
-		if k.Name != "" {
-			out = append(out, k)
+func constants(c catalog.Constants) []libraryConstants {
+	var out []libraryConstants
+	for _, lib := range catalog.Libraries {
+		cs := c.Of(lib.Key)
+		if len(cs) == 0 {
+			continue
 		}
+		l := libraryConstants{Library: lib}
+		for _, k := range cs {
+			l.Rows = append(l.Rows, constantRow{Name: lib.Prefix + k.Name, State: k.State(), Note: constantNote(lib, k)})
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+// constantNote says in words where a constant stands and which releases
+// have it: "current", "current, added in 7.0", "added in 4.1; deprecated
+// in 7.0: use HttpStatus.CONTENT_TOO_LARGE".
+func constantNote(lib catalog.Library, c catalog.Constant) string {
+	var parts []string
+	for _, p := range []struct{ word, version string }{{"added in ", c.Since}, {"deprecated in ", c.Deprecated}, {"removed in ", c.Removed}} {
+		if p.version != "" {
+			parts = append(parts, p.word+p.version)
+		}
+	}
+	s := strings.Join(parts, "; ")
+	if c.Replacement != "" {
+		s += ": use " + lib.Prefix + c.Replacement
+	}
+	if c.State() == catalog.StateCurrent {
+		s = strings.TrimSuffix("current, "+s, ", ")
+	}
+	return s
+}
+
+// constantsNote is the text form's note under the constants of a meaning:
+// what a version is.
+func constantsNote(libs []catalog.Library) string {
+	var since []string
+	for _, l := range libs {
+		since = append(since, l.Release+" "+l.Tracked)
+	}
+	return "Versions are releases of each library; a name without one is in every release since " + strings.Join(since, ", ") + "."
+}
+
+// constantSources are the sources the constants of a page were checked
+// against, one per library the page names, with the releases a constant
+// without a version has been in.
+func constantSources(ls []libraryConstants) []catalog.Library {
+	out := make([]catalog.Library, len(ls))
+	for i, l := range ls {
+		out[i] = l.Library
 	}
 	return out
 }
@@ -181,7 +255,7 @@ func (r *Renderer) codeData(code int) (*codePage, error) {
 		p.Description = e.Summary
 		for i := range k.Entries {
 			e := &k.Entries[i]
-			v := entryView{Entry: e, Label: Label(e), Constants: constants(e.Constants)}
+			v := entryView{Entry: e, Label: Label(e), Constants: constants(e.Constants), CacheRule: catalog.CacheableRule(code)}
 			if len(k.Entries) > 1 {
 				v.Anchor = fmt.Sprintf("meaning-%d", i+1)
 				v.IDPrefix = v.Anchor + "-"
@@ -231,7 +305,7 @@ func (r *Renderer) classData(name string) (*classPage, error) {
 	p.Class = name
 	p.Crumbs = []crumb{{"Home", "/"}, {name, ""}}
 	for _, c := range r.cat.InClass(name) {
-		p.Rows = append(p.Rows, linkTo(c, c.Primary()))
+		p.Rows = append(p.Rows, meaningLinks(c)...)
 	}
 	return p, nil
 }
@@ -242,9 +316,7 @@ func (r *Renderer) homeData() *homePage {
 	p.Description = "A reference of every HTTP status code: registered, unofficial and vendor-specific, with the RFCs, headers, caching and retry rules."
 	p.Path = "/"
 	for _, k := range r.cat.Codes() {
-		for i := range k.Entries {
-			p.Rows = append(p.Rows, linkTo(k, &k.Entries[i]))
-		}
+		p.Rows = append(p.Rows, meaningLinks(k)...)
 	}
 	return p
 }

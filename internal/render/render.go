@@ -217,6 +217,9 @@ func (r *Renderer) Catalog() *catalog.Catalog { return r.cat }
 func (r *Renderer) funcs() template.FuncMap {
 	return template.FuncMap{
 		"asset": r.AssetURL,
+		// The content's licence and the article it credits, for the footer.
+		"license":   func() catalog.Link { return catalog.License },
+		"wikipedia": func() catalog.Link { return catalog.Wikipedia },
 		// text escapes only what HTML text needs (&, <, >), so that
 		// apostrophes and quotes in our own content read as written in the
 		// page source too (the seed's rows appear word for word).

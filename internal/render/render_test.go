@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"html"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -133,9 +135,14 @@ func TestClass5xxMatchesSeed(t *testing.T) {
 			t.Errorf("/5xx: seed line %q is missing", line)
 		}
 	}
-	// The seed's 16 rows, and a row for every other 5xx code the catalog has.
-	if got, want := strings.Count(string(out), "<tr><td><a href="), len(r.Catalog().InClass("5xx")); got != want || got < 16 {
-		t.Errorf("/5xx has %d rows, want %d (at least the seed's 16)", got, want)
+	// The seed's 16 rows, and a row for every other meaning of a 5xx code
+	// the catalog has (530 is Pantheon's, Cloudflare's and Shopify's).
+	want := 0
+	for _, k := range r.Catalog().InClass("5xx") {
+		want += len(k.Entries)
+	}
+	if got := strings.Count(string(out), "<tr><td><a href="); got != want || got < 16 {
+		t.Errorf("/5xx has %d rows, want %d, one per meaning (at least the seed's 16)", got, want)
 	}
 }
 
@@ -389,5 +396,145 @@ func TestLoadCodeRendersTheSame(t *testing.T) {
 	}
 	if _, err := catalog.LoadCode(content.FS(), 999); err != nil {
 		t.Errorf("LoadCode(999): %v", err)
+	}
+}
+
+// TestClassTablesEveryMeaning requires each class page and the home page
+// to have a row for every meaning of every code, the first linking to the
+// code's page and each other one to its part of the page, with its vendor.
+func TestClassTablesEveryMeaning(t *testing.T) {
+	r := newRenderer(t)
+	home, err := r.Home(render.HTML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	several := 0
+	for _, k := range r.Catalog().Codes() {
+		if !catalog.InRange(k.Code) {
+			continue
+		}
+		page, err := r.Class(k.Class(), render.HTML)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, e := range k.Entries {
+			url := fmt.Sprintf("/%d", k.Code)
+			name := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(e.Name)
+			row := fmt.Sprintf(`<a href="%s">%s</a>`, url, name)
+			if i > 0 {
+				several++
+				url += fmt.Sprintf("#meaning-%d", i+1)
+				row = fmt.Sprintf(`<a href="%s">%s</a> <span class="tag">%s</span>`, url, name, e.Vendor)
+			}
+			for name, out := range map[string][]byte{"/" + k.Class(): page, "/": home} {
+				if !bytes.Contains(out, []byte(`<a href="`+url+`">`+strconv.Itoa(k.Code)+`</a>`)) {
+					t.Errorf("%s: no row for meaning %d of %d (%s)", name, i+1, k.Code, e.Name)
+				}
+				if name != "/" && !bytes.Contains(out, []byte(row)) {
+					t.Errorf("%s: meaning %d of %d: want %s", name, i+1, k.Code, row)
+				}
+			}
+		}
+	}
+	if several < 5 {
+		t.Errorf("found %d second meanings, want the catalog's (530 has three)", several)
+	}
+}
+
+// TestNotFoundNamesTheRange requires the text 404 page to say where status
+// codes live truthfully: 100 to 599, and the vendors' codes above 599 the
+// catalog has.
+func TestNotFoundNamesTheRange(t *testing.T) {
+	r := newRenderer(t)
+	out, err := r.NotFound("/700", render.Text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(string(out)), " ")
+	want := "Status codes live at /100 to /599, vendors' codes above 599 at " + catalog.JoinCodes("/", r.Catalog().Beyond()) + "; classes at /1xx to /5xx."
+	if !strings.Contains(text, want) {
+		t.Errorf("NotFound(/700) text:\n%s\nwant it to contain %q", out, want)
+	}
+}
+
+var metaDescription = regexp.MustCompile(`<meta name="description" content="([^"]*)">`)
+
+// TestEveryPageHasCreditAndDescription requires every HTML page (each
+// documentation page, search with and without a query, and the not-found
+// page) to have a non-empty meta description and the content's licence in
+// its footer; every JSON page the licence and attribution; and every text
+// page the licence.
+func TestEveryPageHasCreditAndDescription(t *testing.T) {
+	r := newRenderer(t)
+	type page struct {
+		name string
+		f    render.Format
+		out  func() ([]byte, error)
+	}
+	var pages []page
+	for _, p := range r.Pages() {
+		pages = append(pages, page{p.Path(), p.Format, func() ([]byte, error) { return r.Render(p) }})
+	}
+	for _, q := range []string{"", "gateway"} {
+		pages = append(pages, page{"/search?q=" + q, render.HTML, func() ([]byte, error) { return r.Search(q, render.HTML) }})
+	}
+	pages = append(pages, page{"not found", render.HTML, func() ([]byte, error) { return r.NotFound("/nothing", render.HTML) }})
+	license := `<a rel="license" href="` + catalog.License.URL + `">` + catalog.License.Title + `</a>`
+	for _, p := range pages {
+		out, err := p.out()
+		if err != nil {
+			t.Fatalf("%s: %v", p.name, err)
+		}
+		switch p.f {
+		case render.HTML:
+			if m := metaDescription.FindSubmatch(out); m == nil || strings.TrimSpace(string(m[1])) == "" {
+				t.Errorf("%s: no meta description, or an empty one", p.name)
+			}
+			if !bytes.Contains(out, []byte(license)) {
+				t.Errorf("%s: the footer does not credit the content's licence", p.name)
+			}
+		case render.JSON:
+			var j struct {
+				License     catalog.Link `json:"license"`
+				Attribution string       `json:"attribution"`
+			}
+			if err := json.Unmarshal(out, &j); err != nil || j.License != catalog.License || j.Attribution != catalog.Attribution() {
+				t.Errorf("%s: license %v, attribution %q (%v), want %v and %q", p.name, j.License, j.Attribution, err, catalog.License, catalog.Attribution())
+			}
+		case render.Text:
+			if !bytes.Contains(out, []byte("Licence: "+catalog.License.Title)) {
+				t.Errorf("%s: the text does not name the content's licence", p.name)
+			}
+		}
+	}
+}
+
+// TestClassPageThreeForms requires each class page to say the same in its
+// three forms: the title "Nxx HTTP Status Codes", the lead and the notice
+// that the guide's pages are served 200 OK.
+func TestClassPageThreeForms(t *testing.T) {
+	r := newRenderer(t)
+	for _, k := range r.Catalog().Classes() {
+		title := k.Name + " HTTP Status Codes"
+		js, err := r.Class(k.Name, render.JSON)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var j struct{ Title, Lead, Notice string }
+		if err := json.Unmarshal(js, &j); err != nil || j.Title != title || j.Lead != k.Lead || j.Notice != render.Notice {
+			t.Errorf("/%s.json: title %q, lead %q, notice %q (%v); want %q, %q, %q", k.Name, j.Title, j.Lead, j.Notice, err, title, k.Lead, render.Notice)
+		}
+		for _, f := range []render.Format{render.HTML, render.Text} {
+			out, err := r.Class(k.Name, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := strings.Join(strings.Fields(string(out)), " ")
+			for _, want := range []string{title, k.Lead, render.Notice} {
+				if !strings.Contains(text, want) {
+					t.Errorf("/%s.%s: %q is missing", k.Name, f, want)
+				}
+			}
+		}
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/httpstatus/httpstatus/internal/catalog"
 )
 
 // textWriter builds the text form: wrapped at Width, with ANSI colour only
@@ -124,6 +126,13 @@ func (w *textWriter) bytes() []byte {
 
 func done(w *textWriter) []byte { return append(w.bytes(), '\n') }
 
+// credit writes the content's licence and attribution, which every text
+// form of content ends with.
+func (w *textWriter) credit() {
+	w.blank()
+	w.para("", "", "Content: "+catalog.Attribution()+" Licence: "+catalog.License.Title+" <"+catalog.License.URL+">.")
+}
+
 func yesNo(b bool) string {
 	if b {
 		return "yes"
@@ -153,6 +162,7 @@ func (r *Renderer) codeTextColor(p *codePage, color bool) []byte {
 		w.field("Treat as", fmt.Sprintf("%d %s (/%d)", p.TreatAs, p.TreatName, p.TreatAs))
 		w.blank()
 		w.para("", "", p.Notice)
+		w.credit()
 		return done(w)
 	}
 	title := fmt.Sprintf("%d %s", p.Code, p.Entries[0].Name)
@@ -173,7 +183,7 @@ func (r *Renderer) codeTextColor(p *codePage, color bool) []byte {
 		if len(e.Aliases) > 0 {
 			w.field("Also known as", strings.Join(e.Aliases, ", "))
 		}
-		w.field("Cacheable by default", yesNo(e.Cacheable)+" (RFC 9110 §15.1)")
+		w.field("Cacheable by default", yesNo(e.Cacheable)+" ("+v.CacheRule.Title+")")
 		w.field("Retry", e.Retry)
 		w.blank()
 		r.markdownText(w, e.Body)
@@ -192,9 +202,16 @@ func (r *Renderer) codeTextColor(p *codePage, color bool) []byte {
 		}
 		if len(v.Constants) > 0 {
 			w.heading("Constants")
-			for _, c := range v.Constants {
-				w.para("- ", "  ", c.Lang+": "+c.Name)
+			for _, l := range v.Constants {
+				for _, c := range l.Rows {
+					s := l.Library.Name + ": " + c.Name
+					if c.Note != string(catalog.StateCurrent) {
+						s += " (" + c.Note + ")"
+					}
+					w.para("- ", "  ", s)
+				}
 			}
+			w.para("", "", constantsNote(constantSources(v.Constants)))
 		}
 		if len(v.Related) > 0 {
 			w.heading("Related")
@@ -211,6 +228,7 @@ func (r *Renderer) codeTextColor(p *codePage, color bool) []byte {
 	}
 	w.blank()
 	w.para("", "", p.Notice)
+	w.credit()
 	return done(w)
 }
 
@@ -232,9 +250,14 @@ func classText(p *classPage) []byte {
 	}
 	w.heading("All " + k.Name + " status codes")
 	for _, l := range p.Rows {
-		w.line(fmt.Sprintf("%d  %s", l.Code, l.Name))
+		name := l.Name
+		if l.Also && l.Vendor != "" {
+			name += " (" + l.Vendor + ")"
+		}
+		w.line(fmt.Sprintf("%d  %s", l.Code, name))
 		w.para("     ", "     ", l.Summary)
 	}
+	w.credit()
 	return done(w)
 }
 
@@ -248,6 +271,7 @@ func homeText(p *homePage) []byte {
 	}
 	w.heading("All status codes")
 	w.list(p.Rows)
+	w.credit()
 	return done(w)
 }
 
@@ -290,7 +314,11 @@ func searchText(p *searchPage, color bool) []byte {
 func notFoundText(p *notFoundPage) []byte {
 	w := &textWriter{}
 	w.title("404 Not Found")
-	w.para("", "", "Nothing lives at "+p.Path+". Status codes live at /100 to /599, classes at /1xx to /5xx.")
+	where := "Status codes live at /100 to /599"
+	if len(p.Beyond) > 0 {
+		where += ", vendors' codes above 599 at " + catalog.JoinCodes("/", p.Beyond)
+	}
+	w.para("", "", "Nothing lives at "+p.Path+". "+where+"; classes at /1xx to /5xx.")
 	if len(p.Suggestions) > 0 {
 		w.heading("Did you mean")
 		for _, l := range p.Suggestions {

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/andybalholm/brotli"
+
 	"github.com/httpstatus/httpstatus/content"
 	"github.com/httpstatus/httpstatus/internal/catalog"
 	"github.com/httpstatus/httpstatus/internal/render"
@@ -141,8 +143,9 @@ func get(t *testing.T, s http.Handler, target string, hdr ...string) *http.Respo
 // TestNegotiationHeaders checks the exact Vary of each kind of answer: a
 // page whose format comes from Accept varies on Accept and
 // Accept-Encoding; one whose extension fixes the format, on
-// Accept-Encoding alone; an answer that is never compressed (404, search),
-// on Accept alone. And CORS is on JSON only.
+// Accept-Encoding alone; search, compressed per request, on both; an
+// answer that is never compressed (404), on Accept alone. And CORS is on
+// JSON only.
 func TestNegotiationHeaders(t *testing.T) {
 	t.Parallel()
 	s := newServer(t)
@@ -162,8 +165,8 @@ func TestNegotiationHeaders(t *testing.T) {
 		{"/codes.json", "", "Accept-Encoding", true},
 		{"/robots.txt", "", "Accept-Encoding", false},
 		{"/nothing", "text/html", "Accept", false},
-		{"/search?q=teapot", "text/html", "Accept", false},
-		{"/search?q=teapot", "application/json", "Accept", true},
+		{"/search?q=teapot", "text/html", "Accept, Accept-Encoding", false},
+		{"/search?q=teapot", "application/json", "Accept, Accept-Encoding", true},
 	}
 	for _, tt := range tests {
 		res := get(t, s, tt.target, "Accept", tt.accept, "Accept-Encoding", "gzip")
@@ -280,6 +283,48 @@ func TestEveryPage(t *testing.T) {
 		}
 		if !bytes.Equal(body, want) {
 			t.Errorf("GET %s: %d bytes differ from the renderer's %d", p.Path(), len(body), len(want))
+		}
+	}
+}
+
+// TestSearchCompressed checks that search answers, rendered per request,
+// come in brotli or gzip as the client accepts once they reach 1 KB,
+// decode to the plain answer, and stay plain below that (a query without
+// results) or when the client accepts neither.
+func TestSearchCompressed(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	tests := []struct {
+		target, accept, acceptEncoding, want string
+	}{
+		{"/search?q=gateway", "text/html", "gzip, deflate, br", "br"},
+		{"/search?q=gateway", "text/html", "gzip", "gzip"},
+		{"/search?q=5", "application/json", "br;q=0, gzip", "gzip"},
+		{"/search?q=gateway", "text/html", "", ""},
+		{"/search?q=gateway", "text/html", "identity", ""},
+		{"/search?q=zzqxv", "application/json", "gzip, br", ""}, // no result: under compressMin
+	}
+	for _, tt := range tests {
+		plain, _ := io.ReadAll(get(t, s, tt.target, "Accept", tt.accept).Body)
+		res := get(t, s, tt.target, "Accept", tt.accept, "Accept-Encoding", tt.acceptEncoding)
+		if got := res.Header.Get("Content-Encoding"); got != tt.want {
+			t.Errorf("GET %s (Accept-Encoding %q): Content-Encoding %q, want %q", tt.target, tt.acceptEncoding, got, tt.want)
+			continue
+		}
+		var r io.Reader = res.Body
+		switch tt.want {
+		case "gzip":
+			zr, err := gzip.NewReader(res.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r = zr
+		case "br":
+			r = brotli.NewReader(res.Body)
+		}
+		got, err := io.ReadAll(r)
+		if err != nil || !bytes.Equal(got, plain) {
+			t.Errorf("GET %s (Accept-Encoding %q): decoded body differs from the plain one (%v)", tt.target, tt.acceptEncoding, err)
 		}
 	}
 }

@@ -225,11 +225,13 @@
     li.appendChild(a);
     list.appendChild(li);
   };
-  var done = function () { if (list.children.length) box.hidden = false; };
+  // The section keeps its place, reserved by the style sheet, whether or
+  // not suggestions come: showing them moves nothing on the page.
+  var done = function () { if (list.children.length) box.classList.add("ready"); };
   var fromCatalog = function () {
-    return fetch("/codes.json").then(function (r) { return r.json(); }).then(function (codes) {
+    return fetch("/codes.json").then(function (r) { return r.json(); }).then(function (data) {
       var scored = [];
-      codes.forEach(function (c) {
+      (data.codes || []).forEach(function (c) {
         c.entries.forEach(function (e) {
           var hay = (c.code + " " + e.name + " " + (e.aliases || []).join(" ") + " " + (e.vendor || "")).toLowerCase();
           var s = 0;

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestProxyRecords checks that the recording proxy passes requests and
+// answers through and records each request: method, path, body, auth,
+// but no favicon.
+func TestProxyRecords(t *testing.T) {
+	backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("Location", "/status/200")
+		if r.URL.Path == "/status/307" {
+			w.WriteHeader(http.StatusTemporaryRedirect)
+		}
+		io.WriteString(w, "ok")
+	}))
+	defer backend.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	rec := &recorder{}
+	base, err := listen(ctx, &wg, proxyTo(strings.TrimPrefix(backend.URL, "http://"), rec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/favicon.ico", "/status/307"} {
+		req, _ := http.NewRequest(http.MethodPost, base+path, strings.NewReader("a=1"))
+		req.SetBasicAuth("user", "pass")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || string(b) != "ok" {
+			t.Fatalf("POST %s through the proxy: %d %q, want 200 \"ok\"", path, resp.StatusCode, b)
+		}
+	}
+	cancel()
+	wg.Wait()
+	want := []Request{{Method: "POST", Path: "/status/307", Body: 3, Auth: true}, {Method: "POST", Path: "/status/200", Body: 3, Auth: true}}
+	if got := rec.requests(); !reflect.DeepEqual(got, want) {
+		t.Errorf("recorded %v, want %v", got, want)
+	}
+}
+
+// TestPlays checks what Go's client meets on each raw play.
+func TestPlays(t *testing.T) {
+	tests := []struct {
+		name       string
+		p          play
+		wantStatus int
+		wantBody   int
+		wantErr    error
+	}{
+		{"reset-before-headers", resetBeforeHeaders, 0, 0, syscall.ECONNRESET},
+		{"close-before-headers", closeBeforeHeaders, 0, 0, io.EOF},
+		{"reset-after-headers", resetAfterHeaders, 200, 0, syscall.ECONNRESET},
+		{"reset-mid-body", resetMidBody, 200, faultBody / 2, syscall.ECONNRESET},
+		{"truncate", truncate, 200, faultBody / 2, io.ErrUnexpectedEOF},
+		{"204 with a body", withBody(http.StatusNoContent), 204, 0, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := context.WithCancel(context.Background())
+			var wg sync.WaitGroup
+			defer wg.Wait()
+			defer cancel()
+			rec := &recorder{}
+			base, err := listen(ctx, &wg, serveRaw(tt.p, rec))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tr := &http.Transport{}
+			defer tr.CloseIdleConnections()
+			resp, err := (&http.Client{Transport: tr}).Get(base + "/status/200")
+			status, n := 0, int64(0)
+			if err == nil {
+				status = resp.StatusCode
+				n, err = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			}
+			if status != tt.wantStatus || int(n) != tt.wantBody || !errors.Is(err, tt.wantErr) {
+				t.Errorf("GET: status %d, %d bytes, error %v; want %d, %d bytes, %v", status, n, err, tt.wantStatus, tt.wantBody, tt.wantErr)
+			}
+			if got := rec.requests(); len(got) != 1 || got[0].Path != "/status/200" {
+				t.Errorf("recorded %v, want one GET /status/200", got)
+			}
+		})
+	}
+}
+
+// TestHarnessHandler checks the redirect chain and the hop to another
+// origin.
+func TestHarnessHandler(t *testing.T) {
+	rec := &recorder{}
+	other := httptest.NewServer(harnessHandler(rec, "other", ""))
+	defer other.Close()
+	srv := httptest.NewServer(harnessHandler(rec, "", other.URL))
+	defer srv.Close()
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }, Timeout: 5 * time.Second}
+	tests := []struct {
+		path, wantLocation string
+		wantStatus         int
+	}{
+		{"/loop/0", "/loop/1", http.StatusFound},
+		{"/loop/99", "/loop/100", http.StatusFound},
+		{"/loop/100", "", http.StatusOK},
+		{"/cross", other.URL + "/landing", http.StatusFound},
+	}
+	for _, tt := range tests {
+		resp, err := noFollow.Get(srv.URL + tt.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tt.wantStatus || resp.Header.Get("Location") != tt.wantLocation {
+			t.Errorf("GET %s = %d Location %q, want %d %q", tt.path, resp.StatusCode, resp.Header.Get("Location"), tt.wantStatus, tt.wantLocation)
+		}
+	}
+}
