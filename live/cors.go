@@ -98,7 +98,7 @@ func exposed(catalogHeaders []string) string {
 	safe := []string{"Cache-Control", "Content-Language", "Content-Length", "Content-Type", "Expires", "Last-Modified", "Pragma"}
 	var names []string
 	seen := map[string]bool{}
-	for _, n := range slices.Concat(catalogHeaders, requestable, []string{"Content-Range", "Location", "Link"}) {
+	for _, n := range slices.Concat(catalogHeaders, requestable, []string{"Content-Range", "Location", "Link", "RateLimit", "RateLimit-Policy"}) {
 		key := http.CanonicalHeaderKey(n)
 		if !slices.Contains(safe, key) && !seen[key] {
 			seen[key] = true

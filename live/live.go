@@ -123,7 +123,11 @@
 //
 // At most WithMaxSlow requests that sleep, drip, delay their body, fault
 // or follow a sequence are served at once; beyond that the answer is the
-// handler's own 503 with Retry-After: 1. A client that goes away ends its
+// handler's own 503 with Retry-After: 1. With WithClientMaxSlow, each client
+// (WithClientKey) may have only so many of them at once; beyond that its
+// next one is a 429 with Retry-After and the RateLimit-Policy and
+// RateLimit fields of draft-ietf-httpapi-ratelimit-headers-10, so that
+// one client cannot take every slot. A client that goes away ends its
 // request's waits at once.
 //
 // # CORS
@@ -139,7 +143,6 @@ package live
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -149,6 +152,7 @@ import (
 	"time"
 
 	"github.com/httpstatus/httpstatus/internal/catalog"
+	"github.com/httpstatus/httpstatus/internal/limit"
 )
 
 // Prefix is the path under which the handler answers: /status/{codes}.
@@ -185,6 +189,13 @@ type handler struct {
 	hint      string   // the codes it answers, for error messages
 	hExpose   []string // the value of Access-Control-Expose-Headers
 	slow      chan struct{}
+	// clients counts each client's slow requests, or is nil without
+	// WithClientMaxSlow.
+	clients *clientSlots
+	// clientBytes and egress are the byte budgets of WithClientMaxBytes
+	// and WithMaxEgress, or nil.
+	clientBytes *limit.Buckets[string]
+	egress      *limit.Buckets[struct{}]
 	// compat shapes bodies as httpstat.us did (compat.go).
 	compat bool
 }
@@ -194,7 +205,9 @@ type handler struct {
 // content embedded in this module, loaded once per process.
 func New(opts ...Option) http.Handler {
 	c := newConfig(opts)
-	l := &handler{cfg: c, slow: make(chan struct{}, c.maxSlow), hint: "100 to 599"}
+	l := &handler{cfg: c, slow: make(chan struct{}, c.maxSlow), clients: newClientSlots(c.clientMaxSlow), hint: "100 to 599",
+		clientBytes: newByteBuckets[string](limit.ClientMaxBytes, c.clientMaxBytes, maxByteClients),
+		egress:      newByteBuckets[struct{}](limit.MaxEgress, c.maxEgress, 1)}
 	l.finalName = http.StatusText(http.StatusOK) // the catalog has 200; this is only a fallback
 	if k, err := c.cat.Lookup(http.StatusOK); err == nil {
 		l.finalName = k.Primary().Name
@@ -264,15 +277,14 @@ func (l *handler) setHeaders(h http.Header) {
 // it sleeps, drips, delays its body, faults or follows a sequence.
 func (l *handler) answer(w http.ResponseWriter, r *http.Request, choices []choice, p params) {
 	if p.slow() {
-		select {
-		case l.slow <- struct{}{}:
-			defer func() { <-l.slow }()
-		default:
-			w.Header()["Retry-After"] = hSlowRetry
-			writeError(w, r, http.StatusServiceUnavailable,
-				fmt.Sprintf("Too many slow requests at once (at most %d may sleep): try again shortly.", cap(l.slow)))
+		give, ok := l.takeSlow(w, r)
+		if !ok {
 			return
 		}
+		defer give()
+	}
+	if !l.takeBytes(w, r, &p) {
+		return
 	}
 	code, ok := l.choose(w, r, choices, &p)
 	if ok {

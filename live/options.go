@@ -3,6 +3,7 @@ package live
 import (
 	"log/slog"
 	"math/rand/v2"
+	"net/http"
 	"sync"
 	"time"
 
@@ -44,6 +45,15 @@ type config struct {
 	seqTTL     time.Duration
 	seqMaxKeys int
 	log        *slog.Logger
+	// clientMaxSlow is each client's share of maxSlow, or 0 for none;
+	// clientKey names the client of a request; refused is told of each
+	// request refused by a limit.
+	clientMaxSlow int
+	// clientMaxBytes and maxEgress are bytes a minute of bytes=N bodies,
+	// for each client and for all, or 0 for no limit.
+	clientMaxBytes, maxEgress int64
+	clientKey                 func(*http.Request) string
+	refused                   func(*http.Request, string)
 	// randN returns a number in [0, n); it must be safe for concurrent
 	// use. Tests set it to make picks predictable.
 	randN func(n uint64) uint64
@@ -152,6 +162,7 @@ func newConfig(opts []Option) config {
 		maxSleep: DefaultMaxSleep, maxSlow: DefaultMaxSlow, maxBody: DefaultMaxBody,
 		seqTTL: DefaultSeqTTL, seqMaxKeys: DefaultSeqMaxKeys,
 		log: slog.New(slog.DiscardHandler), randN: rand.Uint64N,
+		clientKey: peerKey, refused: func(*http.Request, string) {},
 	}
 	for _, o := range opts {
 		o(&c)

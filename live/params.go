@@ -162,7 +162,11 @@ func ResponseHeaders(opts ...Option) []Header {
 	add("Link", `300: each choice, rel="alternate" with its type (RFC 8288).`)
 	add("Content-Range", `206: "bytes 0-N/LENGTH" of the body sent; 416: "bytes */LENGTH".`)
 	add("Connection", "101 over HTTP/1.1: close, since nothing was switched to.")
-	add("Retry-After", "1 on the endpoint's own 503, when too many requests that wait, fault or follow a sequence are served at once.")
+	add("Retry-After", "On the endpoint's own 503: 1 when too many requests that wait, fault or follow a sequence are served at once, "+
+		"or the seconds until bytes=N bodies may be sent again to all clients (WithMaxEgress); on its own 429, when the client is over a limit "+
+		"of its own (WithClientMaxSlow, WithClientMaxBytes), the seconds until it may try again.")
+	add("RateLimit-Policy", "On the endpoint's own 429: the client's limit (draft-ietf-httpapi-ratelimit-headers-10).")
+	add("RateLimit", "On the endpoint's own 429: the state of the client's limit (draft-ietf-httpapi-ratelimit-headers-10).")
 	for _, name := range requestable {
 		add(name, "When asked for with "+ResponseHeaderPrefix+name+".")
 	}

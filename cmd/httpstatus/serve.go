@@ -87,6 +87,8 @@ type serveConfig struct {
 	// h2c accepts HTTP/2 with prior knowledge beside HTTP/1.1 on addr and
 	// liveAddr, without TLS.
 	h2c bool
+	// limits are the per-client limits (limits.go).
+	limits limitsConfig
 }
 
 // envVar is an environment variable that stands in for a flag.
@@ -123,6 +125,9 @@ var serveEnv = []envVar{
 	{flag: "tls-key", name: "HTTPSTATUS_TLS_KEY"},
 	{flag: "h2c", name: "HTTPSTATUS_H2C", want: "true or false"},
 }
+
+// serveAllEnv is serveEnv with the variables of the per-client limits.
+var serveAllEnv = append(serveEnv[:len(serveEnv):len(serveEnv)], limitsEnv...)
 
 // describeEnv adds to the help of each flag of fs the variables of vars
 // that stand in for it.
@@ -184,7 +189,8 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	fs.StringVar(&c.tlsCert, "tls-cert", "", "serve HTTPS with HTTP/2 and HTTP/1.1 on --addr and --live-addr, with this PEM certificate (chain) file; needs --tls-key")
 	fs.StringVar(&c.tlsKey, "tls-key", "", "the PEM private key file of --tls-cert")
 	fs.BoolVar(&c.h2c, "h2c", false, "also accept unencrypted HTTP/2 with prior knowledge (h2c) beside HTTP/1.1 on --addr and --live-addr; not with --tls-cert")
-	describeEnv(fs, serveEnv)
+	limitFlags(fs, &c.limits)
+	describeEnv(fs, serveAllEnv)
 	rest, err := parseFlags(fs, args, e)
 	if err != nil {
 		return c, err
@@ -192,7 +198,7 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	if len(rest) > 0 {
 		return c, usagef("serve: unexpected argument %q", rest[0])
 	}
-	if err := applyEnv(fs, serveEnv, e.getenv); err != nil {
+	if err := applyEnv(fs, serveAllEnv, e.getenv); err != nil {
 		return c, err
 	}
 	if c.baseURL, err = parseBaseURL(c.baseURL); err != nil {
@@ -215,7 +221,10 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	if c.maxSlow < 1 || c.maxSlow > maxSlowLimit {
 		return c, usagef("serve: --max-slow %d: want 1 to %d", c.maxSlow, maxSlowLimit)
 	}
-	return c, checkLive(c)
+	if err := checkLive(c); err != nil {
+		return c, err
+	}
+	return c, checkLimits(c.limits, c.maxBody)
 }
 
 // checkLive checks the live endpoint's body and sequence settings.
@@ -327,6 +336,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 		Logger: log, Version: buildVersion(), SeparateMetrics: c.metricsAddr != "", BaseURL: c.baseURL,
 		MaxSleep: c.maxSleep, MaxSlow: c.maxSlow, MaxBody: c.maxBody, SeqTTL: c.seqTTL, SeqMaxKeys: c.seqMaxKeys,
 	}
+	if err := limitOptions(&opts, c.limits); err != nil {
+		return err
+	}
 	if c.seqStore != "" {
 		store, err := openSeqStore(ctx, c.seqStore, log)
 		if err != nil {
@@ -340,6 +352,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
+	logLimits(log, c.limits)
 	go warm(ctx, srv, log, restoreGC)
 	errc := make(chan error, len(lns))
 	for _, l := range lns {
@@ -458,7 +471,9 @@ func loadTLS(c serveConfig) (*tls.Config, error) {
 // with prior knowledge with --h2c; HTTP/1.1 alone otherwise.
 func withProtocols(hs *http.Server, c serveConfig, tc *tls.Config) httpServer {
 	if tc != nil {
-		hs.TLSConfig = tc
+		// A copy per server: ServeTLS adds the ALPN protocols to the
+		// server's TLSConfig, and two servers must not write one config.
+		hs.TLSConfig = tc.Clone()
 		return tlsServer{hs}
 	}
 	if c.h2c {

@@ -601,7 +601,9 @@ func TestLoadIntegration(t *testing.T) {
 // served reached the client whole (no completed request lost), that no
 // response is cut short, and that the process exits 0.
 func TestShutdownIntegration(t *testing.T) {
-	p := startServe(t, "--log-level", "debug")
+	// Every request comes from one address: more slow ones at once than
+	// --client-max-slow allows by default.
+	p := startServe(t, "--log-level", "debug", "--client-max-slow", "0")
 	targets := loadTargets(t, p.base)
 	const (
 		workers = 8

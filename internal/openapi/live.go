@@ -32,12 +32,17 @@ func addLive(d *document, opts []live.Option) {
 			"with a one-line reason as text/plain. A 400 asked for (/status/400) is answered as any status is.",
 		Content: liveContent(),
 	}
+	tooMany := tooMany()
+	tooMany.Description += " A 429 asked for is answered as any status is."
+	tooMany.Content = liveContent()
+	d.Components.Responses["LiveTooManyRequests"] = tooMany
 	for _, m := range strings.Split(live.Methods, ", ") {
 		op := &operation{
 			OperationID: opID("live", strings.ToLower(m)),
 			Summary:     m + " answered with the status asked for",
 			Responses: map[string]*response{
 				"400":     {Ref: "#/components/responses/LiveBadRequest"},
+				"429":     {Ref: "#/components/responses/LiveTooManyRequests"},
 				"default": {Ref: "#/components/responses/LiveStatus"},
 			},
 		}

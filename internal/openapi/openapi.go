@@ -13,6 +13,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"slices"
 	"strings"
 
 	"github.com/invopop/jsonschema"
@@ -126,7 +127,44 @@ func Document(rnd *render.Renderer, liveOpts ...live.Option) []byte {
 	addPages(d, rnd)
 	addSite(d)
 	addLive(d, liveOpts)
+	addLimits(d)
 	return encode(d)
+}
+
+// unlimited are the paths no per-client limit refuses: a load balancer
+// or Prometheus asks them often from one address. The server's tests
+// hold this to the paths it exempts.
+var unlimited = []string{"/healthz", "/readyz", "/metrics"}
+
+// addLimits gives every operation but those of unlimited the 429 of the
+// per-client limits, unless it has a 429 of its own (the live endpoint's).
+func addLimits(d *document) {
+	d.Components.Responses["TooManyRequests"] = tooMany()
+	for path, item := range d.Paths {
+		if slices.Contains(unlimited, path) {
+			continue
+		}
+		for _, op := range []*operation{item.Get, item.Put, item.Post, item.Delete, item.Options, item.Head, item.Patch} {
+			if op != nil && op.Responses["429"] == nil {
+				op.Responses["429"] = &response{Ref: "#/components/responses/TooManyRequests"}
+			}
+		}
+	}
+}
+
+// tooMany is the 429 of a per-client limit.
+func tooMany() *response {
+	return &response{
+		Description: "The client (its address, or behind trusted proxies the one they forward) is over a limit of its own: its request rate " +
+			"(\"serve --client-rate\"), or on the live endpoint its slow requests at once or its body bytes a minute; a one-line reason. " +
+			"Without such limits set, only a 429 asked for (/status/429) is sent.",
+		Headers: map[string]*header{
+			"Retry-After":      {Description: "Seconds until the limit lets a request through again.", Schema: &jsonschema.Schema{Type: "string", Pattern: "^[0-9]+$"}},
+			"RateLimit-Policy": {Description: "The limit's policy (draft-ietf-httpapi-ratelimit-headers-10): its name, quota and window.", Schema: str()},
+			"RateLimit":        {Description: "The limit's state (draft-ietf-httpapi-ratelimit-headers-10): its name, the requests or bytes left and the seconds to wait.", Schema: str()},
+		},
+		Content: map[string]mediaType{"text/plain": {Schema: str()}},
+	}
 }
 
 // encode writes d as indented JSON, its version the hash of the rest.

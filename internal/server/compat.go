@@ -20,7 +20,7 @@ func (s *Server) Compat() http.Handler {
 		keys[p] = compatRoute + p
 	}
 	allow := func(string) string { return allowLive }
-	return s.observeRoutes(s.recoverPanics(securityHeaders(s.guardAllow(mux, allow))), func(pattern string) string {
+	return s.observeRoutes(s.recoverPanics(securityHeaders(s.limitRate(s.guardAllow(mux, allow)))), func(pattern string) string {
 		if k, ok := keys[pattern]; ok {
 			return k
 		}

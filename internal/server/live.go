@@ -20,6 +20,17 @@ const (
 	DefaultMaxBody    = live.DefaultMaxBody
 	DefaultSeqTTL     = live.DefaultSeqTTL
 	DefaultSeqMaxKeys = live.DefaultSeqMaxKeys
+	// DefaultClientMaxSlow is the default of "serve --client-max-slow":
+	// a sixteenth of DefaultMaxSlow, so that it takes 16 clients to fill
+	// the slots, and more than a test suite runs at once.
+	DefaultClientMaxSlow = 16
+	// DefaultClientMaxBytes is the default of "serve --client-max-bytes",
+	// body bytes a minute: ten of the largest bytes=N by default.
+	DefaultClientMaxBytes = 10 * DefaultMaxBody
+	// DefaultMaxEgress is the default of "serve --max-egress", body bytes
+	// a minute for all clients: ten clients at their own limit, about
+	// 140 Mbit/s.
+	DefaultMaxEgress = 10 * DefaultClientMaxBytes
 )
 
 // storePingTimeout bounds /readyz's check of the sequence store.
@@ -33,7 +44,9 @@ type statusAsker interface{ askedStatus() }
 // client asks for, so a 500 it sends is not logged as the server's error;
 // its own answers are a 400 for bad input and a 503 beyond MaxSlow or
 // when the sequence store does not answer, which observe does not log as
-// errors either (the endpoint logs the store's failure itself).
+// errors either (the endpoint logs the store's failure itself), and a
+// 429 beyond ClientMaxSlow for the client (clientKey), counted in the
+// refusals metric.
 func (s *Server) handleStatus() http.Handler {
 	h := live.New(s.liveOptions()...)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -57,6 +70,11 @@ func (s *Server) liveOptions() []live.Option {
 		live.WithSeqTTL(s.opts.SeqTTL),
 		live.WithSeqMaxKeys(s.opts.SeqMaxKeys),
 		live.WithLogger(s.log),
+		live.WithClientKey(s.liveClientKey),
+		live.WithClientMaxSlow(s.opts.ClientMaxSlow),
+		live.WithClientMaxBytes(s.opts.ClientMaxBytes),
+		live.WithMaxEgress(s.opts.MaxEgress),
+		live.WithRefused(s.refused),
 	}
 }
 

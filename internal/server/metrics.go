@@ -18,6 +18,8 @@ import (
 //	httpstatus_http_requests_total{route,code}         counter
 //	httpstatus_http_request_duration_seconds{route}    histogram
 //	httpstatus_http_requests_in_flight                 gauge
+//	httpstatus_limit_refusals_total{reason}           counter
+//	httpstatus_limit_clients                           gauge
 //	httpstatus_build_info{version,goversion}           gauge, always 1
 //	go_*, process_*                                    the Go runtime and the process (RSS, CPU, fds)
 //
@@ -28,7 +30,11 @@ import (
 // bounded whatever clients send. The --live-addr listener's requests
 // (Compat) are counted under its patterns prefixed with "live-addr "
 // ("live-addr /{code}", "live-addr unmatched"). code is the final status,
-// 100 to 999.
+// 100 to 999. reason is the name of the limit that refused a request
+// (package limit: client-rate, client-max-slow, client-max-bytes,
+// max-egress, max-slow); no metric is labelled by client, whose number
+// has no bound. httpstatus_limit_clients is how many clients' request
+// buckets are kept (with --client-rate), bounded by MaxClients.
 
 // durationBuckets spans a cached page (tens of microseconds) to the
 // longest ?sleep of the live endpoint.
@@ -54,7 +60,11 @@ type metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 	inFlight prometheus.Gauge
-	http     http.Handler
+	refusals *prometheus.CounterVec
+	// extra are collectors added before the first scrape registers
+	// them all.
+	extra []prometheus.Collector
+	http  http.Handler
 
 	mu     sync.RWMutex
 	routes map[string]*routeMetrics
@@ -84,6 +94,10 @@ func newMetrics(version string) *metrics {
 			Name: "httpstatus_http_requests_in_flight",
 			Help: "HTTP requests being served now.",
 		}),
+		refusals: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "httpstatus_limit_refusals_total",
+			Help: "Requests refused by a limit (429, or 503 for the limits of all clients), by the limit's name.",
+		}, []string{"reason"}),
 		routes: map[string]*routeMetrics{},
 	}
 	if version == "" {
@@ -100,10 +114,11 @@ func newMetrics(version string) *metrics {
 	// every start. Requests are counted from the first one all the same.
 	handler := sync.OnceValue(func() http.Handler {
 		m.reg.MustRegister(
-			m.requests, m.duration, m.inFlight, build,
+			m.requests, m.duration, m.inFlight, m.refusals, build,
 			collectors.NewGoCollector(),
 			collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		)
+		m.reg.MustRegister(m.extra...)
 		return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{
 			// A scrape still gets what could be gathered; failures are
 			// counted in promhttp_metric_handler_errors_total.
@@ -115,6 +130,16 @@ func newMetrics(version string) *metrics {
 	})
 	m.http = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler().ServeHTTP(w, r) })
 	return m
+}
+
+// trackClients exports n, the number of clients whose buckets are kept,
+// as httpstatus_limit_clients. It must be called before the first
+// scrape.
+func (m *metrics) trackClients(n func() int) {
+	m.extra = append(m.extra, prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "httpstatus_limit_clients",
+		Help: "Clients whose request-rate bucket is kept in memory.",
+	}, func() float64 { return float64(n()) }))
 }
 
 // route returns the metric children of a route pattern.

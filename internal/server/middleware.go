@@ -82,8 +82,9 @@ var recorders = sync.Pool{New: func() any { return new(statusRecorder) }}
 // per request costs more than serving a cached page), or at Error for a
 // 5xx that is the server's fault: not one the client asked for (the live
 // endpoint) and not a 503, which the server gives on purpose (not ready
-// yet, too many slow requests) and counts in the metrics. The query
-// string, which may hold secrets, is never logged.
+// yet, too many slow requests) and counts in the metrics. The client is
+// logged as package clientid finds it; the query string, which may hold
+// secrets, is never logged.
 func (s *Server) observe(next http.Handler) http.Handler {
 	return s.observeRoutes(next, sitePattern)
 }
@@ -126,7 +127,8 @@ func (s *Server) observeRoutes(next http.Handler, key func(pattern string) strin
 					slog.String("path", r.URL.Path),
 					slog.String("route", routeLabel(route)),
 					slog.Int("status", status),
-					slog.Duration("dur", d))
+					slog.Duration("dur", d),
+					slog.String("client", s.logClient(r)))
 			}
 		}()
 		next.ServeHTTP(rec, r)

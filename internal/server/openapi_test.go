@@ -146,6 +146,9 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 				t.Errorf("%s %s (%s): the document describes it, but no route of its own serves it (pattern %q)", method, path, target, pattern)
 			}
 			covered[pattern] = true
+			if _, limited := op.Responses["429"]; limited == exempt(target) {
+				t.Errorf("%s %s: a 429 described: %v; exempt from the per-client limits: %v", method, path, limited, exempt(target))
+			}
 		}
 	}
 	for _, p := range routes {
@@ -363,4 +366,26 @@ func TestOpenAPIDescribesEveryAnswer(t *testing.T) {
 		t.Errorf("%d JSON bodies validated, want at least %d: the JSON pages and the live sample", d.validated, jsonPages+50)
 	}
 	t.Logf("%d answers checked, %d JSON bodies validated (%d JSON pages)", len(reqs)+1, d.validated, jsonPages)
+}
+
+// TestOpenAPIDescribesLimits holds the per-client limits' answers to the
+// document: the 429 of the request rate on a page and on the live
+// endpoint, the live endpoint's own 429 for bytes, and the health checks,
+// which no limit refuses.
+func TestOpenAPIDescribesLimits(t *testing.T) {
+	t.Parallel()
+	s := hardServer(t, nil, Options{ClientRate: 1e-6, ClientBurst: 3, ClientMaxBytes: 16})
+	d := serveDoc(t, s) // the first token
+	refused := 0
+	for _, target := range []string{"/status/200?bytes=64", "/503.json", "/healthz", "/readyz", "/status/503", "/5xx.json"} {
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, httptest.NewRequest("GET", target, nil))
+		if w.Code == http.StatusTooManyRequests {
+			refused++
+		}
+		d.check(t, "GET", target, w)
+	}
+	if refused != 3 {
+		t.Errorf("%d answers were 429, want 3: bytes=64 over 16 bytes a minute, then two past the burst of 3", refused)
+	}
 }

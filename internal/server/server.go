@@ -14,8 +14,9 @@
 // 500 for a bug. The one exception is the live endpoint, /status/{codes}
 // (live.go), which answers with the status the client asks for.
 //
-// Every response passes through the middleware: request limits, security
-// headers, panic recovery, and metrics (metrics.go) with request logging.
+// Every response passes through the middleware: request limits, the
+// per-client request rate (limits.go), security headers, panic recovery,
+// and metrics (metrics.go) with request logging.
 //
 // # Handlers under the fast path
 //
@@ -52,10 +53,13 @@ package server
 import (
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/httpstatus/httpstatus/internal/clientid"
+	"github.com/httpstatus/httpstatus/internal/limit"
 	"github.com/httpstatus/httpstatus/internal/render"
 	"github.com/httpstatus/httpstatus/live"
 )
@@ -88,6 +92,28 @@ type Options struct {
 	// SeparateMetrics leaves /metrics off the site, for serving Metrics()
 	// on an address of its own.
 	SeparateMetrics bool
+	// Clients says who the client of a request is, for the per-client
+	// limits and the log: the peer, or the address trusted proxies
+	// forward. Nil takes the peer.
+	Clients *clientid.Resolver
+	// ClientRate is how many requests a second each client may make, in
+	// a token bucket of ClientBurst; beyond it a request gets 429 (see
+	// limits.go). Zero or less is no limit.
+	ClientRate float64
+	// ClientBurst is the size of each client's bucket; zero or less
+	// means ClientRate rounded down, at least 1.
+	ClientBurst int
+	// ClientMaxSlow is how many of the MaxSlow slow requests one client
+	// may have at once; beyond it they get 429. Zero or less is no
+	// per-client limit.
+	ClientMaxSlow int
+	// ClientMaxBytes is how many body bytes of bytes=N one client may be
+	// sent a minute; beyond it 429. MaxEgress is the same for all clients
+	// together; beyond it 503. Zero or less is no limit.
+	ClientMaxBytes, MaxEgress int64
+	// MaxClients bounds how many clients' buckets are kept; zero means
+	// DefaultMaxClients.
+	MaxClients int
 	// BaseURL is the absolute URL of the site ("https://example.org"),
 	// named by sitemap.xml and robots.txt. Empty means
 	// render.DefaultBaseURL.
@@ -102,6 +128,8 @@ type Server struct {
 	pages   *cache
 	handler http.Handler
 	metrics *metrics
+	// rate holds each client's bucket of ClientRate, or is nil.
+	rate *limit.Buckets[netip.Addr]
 	// ready is set once Warm has rendered every page, draining once
 	// Drain is called; /readyz answers 200 only when ready and not
 	// draining.
@@ -115,7 +143,10 @@ type Server struct {
 // New returns the handler of the whole site. It renders nothing up front;
 // call Warm to fill the page cache ahead of traffic.
 func New(rnd *render.Renderer, opts Options) *Server {
-	s := &Server{log: opts.Logger, opts: opts, rnd: rnd, pages: newCache(), metrics: newMetrics(opts.Version), served: make(chan struct{})}
+	s := &Server{log: opts.Logger, opts: opts, rnd: rnd, pages: newCache(), metrics: newMetrics(opts.Version), served: make(chan struct{}), rate: newRateBuckets(opts)}
+	if s.rate != nil {
+		s.metrics.trackClients(s.rate.Len)
+	}
 	mux := http.NewServeMux()
 	s.addRoutes(mux)
 	s.handler = s.middleware(mux)
@@ -123,10 +154,10 @@ func New(rnd *render.Renderer, opts Options) *Server {
 }
 
 // middleware wraps h in what every response passes through, outermost
-// first: metrics and logging, panic recovery, security headers, and the
-// checks of a request before routing.
+// first: metrics and logging, panic recovery, security headers, the
+// per-client request rate, and the checks of a request before routing.
 func (s *Server) middleware(h http.Handler) http.Handler {
-	return s.observe(s.recoverPanics(securityHeaders(s.guard(h))))
+	return s.observe(s.recoverPanics(securityHeaders(s.limitRate(s.guard(h)))))
 }
 
 func (s *Server) baseURL() string {

@@ -70,9 +70,11 @@ func run(ctx context.Context, c config, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	// The cap on held requests must not be what is measured.
+	// The caps on held requests must not be what is measured: every
+	// request comes from one client, so it has no per-client cap, nor a
+	// byte budget, either.
 	slots := fmt.Sprint(2 * max(c.n, c.big, c.drips))
-	httpstatus := server{name: "httpstatus", bin: hs, args: []string{"serve", "--addr", "127.0.0.1:{port}", "--max-slow", slots, "--max-sleep", "30s"},
+	httpstatus := server{name: "httpstatus", bin: hs, args: []string{"serve", "--addr", "127.0.0.1:{port}", "--max-slow", slots, "--client-max-slow", "0", "--client-max-bytes", "0", "--max-egress", "0", "--max-sleep", "30s"},
 		ready: "/readyz", metrics: true}
 	httpbin := server{name: "go-httpbin", bin: hb, args: []string{"-host", "127.0.0.1", "-port", "{port}"}, ready: "/status/200"}
 
