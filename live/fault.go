@@ -94,15 +94,8 @@ func checkCombination(r *http.Request, codes string, choices []choice, p *params
 		}
 	}
 	if what := p.bodyOption(); what != "" {
-		if r.Method == http.MethodHead && what != "bytes" {
-			return fmt.Errorf("%s needs a body, and a response to HEAD has none", what)
-		}
-		for _, c := range choices {
-			for code := c.lo; code <= c.hi; code++ {
-				if !finalHasBody(code) {
-					return fmt.Errorf("%s needs a body, and a %d response has none", what, code)
-				}
-			}
+		if err := checkBody(r, choices, what, what != "bytes"); err != nil {
+			return err
 		}
 	}
 	f := p.fault
@@ -113,6 +106,23 @@ func checkCombination(r *http.Request, codes string, choices []choice, p *params
 		return fmt.Errorf("fault=%s needs HTTP/1.x: an HTTP/2 connection carries other requests, so only the reset faults (sent as RST_STREAM) and hang-after-headers apply", f)
 	case f == faultBadChunk && !r.ProtoAtLeast(1, 1):
 		return fmt.Errorf("fault=%s needs HTTP/1.1: HTTP/1.0 has no chunked encoding", f)
+	}
+	return nil
+}
+
+// checkBody refuses an option, named what, that needs a body to act on,
+// when a code of choices has none or, if onHEAD, when the request is a
+// HEAD.
+func checkBody(r *http.Request, choices []choice, what string, onHEAD bool) error {
+	if onHEAD && r.Method == http.MethodHead {
+		return fmt.Errorf("%s needs a body, and a response to HEAD has none", what)
+	}
+	for _, c := range choices {
+		for code := c.lo; code <= c.hi; code++ {
+			if !finalHasBody(code) {
+				return fmt.Errorf("%s needs a body, and a %d response has none", what, code)
+			}
+		}
 	}
 	return nil
 }

@@ -9,7 +9,8 @@
 // package compress.
 //
 // HTML pages are written as NAME.html for the clean URL /NAME ("/503" is
-// 503.html, "/" is index.html), except the page about status 404, which is
+// 503.html, "/" is index.html, "/guides/redirects" is
+// guides/redirects.html), except the page about status 404, which is
 // 404/index.html because 404.html is the site's not-found page. JSON and
 // text forms keep their URL's name (503.json, 5xx.txt, codes.json).
 //

@@ -1,8 +1,9 @@
 // Package openapi writes the OpenAPI 3.1 description of the site's
 // machine-facing URLs, /openapi.json: the documentation pages in each
-// format, /search, the live endpoint /status/{codes}, the health checks
-// and the site files. It is generated, not written by hand, from what the
-// code has: the page formats of render and the catalog's classes, the
+// format (codes, classes, guides), /search, the live endpoint
+// /status/{codes}, the health checks and the site files. It is
+// generated, not written by hand, from what the code has: the page
+// formats of render and the catalog's classes and guides, the
 // JSON Schemas (2020-12) of render's and live's Go types of the JSON forms
 // (components/schemas), and the options, request headers and response
 // headers of the live endpoint (live.Params, live.ResponseHeaders). A

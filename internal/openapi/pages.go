@@ -8,6 +8,7 @@ import (
 
 	"github.com/invopop/jsonschema"
 
+	"github.com/httpstatus/httpstatus/internal/catalog"
 	"github.com/httpstatus/httpstatus/internal/render"
 )
 
@@ -30,7 +31,8 @@ type pageKind struct {
 }
 
 // addPages describes the documentation pages in every format render has:
-// the home page, codes.json, each class of the catalog and every code.
+// the home page, codes.json, each class of the catalog, every code, and
+// the guides.
 func addPages(d *document, rnd *render.Renderer) {
 	d.Components.Responses["NotModified"] = &response{Description: "The ETag sent in If-None-Match still matches: no body."}
 	d.Components.Responses["NotFound"] = &response{
@@ -46,6 +48,11 @@ func addPages(d *document, rnd *render.Renderer) {
 		kinds = append(kinds, pageKind{negotiated: "/" + k.Name, named: "/" + k.Name, schema: "Class", summary: fmt.Sprintf("The %s class: %s", k.Name, k.Title)})
 	}
 	kinds = append(kinds, pageKind{negotiated: "/{code}", named: "/{code}", schema: "Code", summary: "The page of one status code", param: codeParam(rnd)})
+	kinds = append(kinds, pageKind{negotiated: "/" + catalog.GuideDir, named: "/" + catalog.GuideDir, schema: "GuideList", summary: "The guides: choosing a status, and codes people confuse"})
+	if p := guideParam(rnd); p != nil {
+		g := "/" + catalog.GuideDir + "/{guide}"
+		kinds = append(kinds, pageKind{negotiated: g, named: g, schema: "Guide", summary: "One guide", param: p})
+	}
 	for _, k := range kinds {
 		d.Paths[k.negotiated] = pagePath(k, k.negotiated, render.Formats, true)
 		for _, f := range render.Formats {
@@ -119,6 +126,22 @@ func codeParam(rnd *render.Renderer) *parameter {
 		Name: "code", In: "path", Required: true, Description: desc + ". Another number is a 404.",
 		Schema:  &jsonschema.Schema{Type: "integer", Minimum: json.Number("100"), Maximum: json.Number(strconv.Itoa(top))},
 		Example: 503,
+	}
+}
+
+// guideParam is the {guide} of a guide's page: the name of one of the
+// catalog's guides; nil when it has none.
+func guideParam(rnd *render.Renderer) *parameter {
+	var names []any
+	for _, g := range rnd.Catalog().Guides() {
+		names = append(names, g.Name)
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	return &parameter{
+		Name: "guide", In: "path", Required: true, Description: "The name of a guide. Another name is a 404.",
+		Schema: &jsonschema.Schema{Type: "string", Enum: names}, Example: names[0],
 	}
 }
 

@@ -33,6 +33,8 @@ type codeJSON struct {
 	Assigned bool        `json:"assigned"`
 	TreatAs  int         `json:"treat_as,omitempty"`
 	Entries  []entryJSON `json:"entries"`
+	// Guides are the guides the code belongs to.
+	Guides []guideLinkJSON `json:"guides"`
 	credit
 }
 
@@ -107,8 +109,11 @@ func constantsJSONOf(c catalog.Constants) constantsJSON {
 	return j
 }
 
+// linkJSON is a code in a list or a result of a search. A guide among
+// search results has no code, the status "guide" and its name in guide.
 type linkJSON struct {
-	Code    int    `json:"code"`
+	Code    int    `json:"code,omitempty"`
+	Guide   string `json:"guide,omitempty"`
 	Name    string `json:"name"`
 	Summary string `json:"summary"`
 	Status  string `json:"status"`
@@ -154,7 +159,7 @@ func nonNil[T any](s []T) []T {
 }
 
 func codeJSONOf(p *codePage) codeJSON {
-	j := codeJSON{credit: contentCredit(), Code: p.Code, Class: p.ClassName, URL: p.Path, Assigned: len(p.Entries) > 0, TreatAs: p.TreatAs, Entries: []entryJSON{}}
+	j := codeJSON{credit: contentCredit(), Code: p.Code, Class: p.ClassName, URL: p.Path, Assigned: len(p.Entries) > 0, TreatAs: p.TreatAs, Entries: []entryJSON{}, Guides: guideJSONLinks(p.Guides)}
 	for _, v := range p.Entries {
 		e := v.Entry
 		if j.Name == "" {
@@ -173,7 +178,7 @@ func codeJSONOf(p *codePage) codeJSON {
 func jsonLinks(ls []codeLink) []linkJSON {
 	out := []linkJSON{}
 	for _, l := range ls {
-		out = append(out, linkJSON{Code: l.Code, Name: l.Name, Summary: l.Summary, Status: string(l.Status), Vendor: l.Vendor, URL: l.URL})
+		out = append(out, linkJSON{Code: l.Code, Guide: l.Guide, Name: l.Name, Summary: l.Summary, Status: string(l.Status), Vendor: l.Vendor, URL: l.URL})
 	}
 	return out
 }
@@ -222,5 +227,8 @@ func JSONForms() []JSONForm {
 		{"NotFound", "The answer to a path that names nothing, with the codes closest to what it says.", notFoundJSON{}},
 		{"Entry", "One meaning of a status code.", entryJSON{}},
 		{"CodeLink", "A link to the page of one meaning of a code, as tables and search results list it.", linkJSON{}},
+		{"Guide", "One guide: choosing a status (a decision tree) or a comparison of codes people confuse (a table), with its codes and sources.", guideJSON{}},
+		{"GuideList", "Every guide, with the content's licence and credit.", guidesJSON{}},
+		{"GuideLink", "A guide in a list: its name, title, summary, page and codes.", guideLinkJSON{}},
 	}
 }

@@ -684,6 +684,8 @@ func FuzzRequest(f *testing.F) {
 		{"OPTIONS", "*", "", "", ""},
 		{"GET", "/metrics", "", "", ""},
 		{"GET", "/999.txt", "text/plain;q=1.0000", "gzip;q=0.001", ""},
+		{"GET", "/guides/404-vs-410", "application/json", "br", ""},
+		{"DELETE", "/guides/", "", "", ""},
 	} {
 		f.Add(seed[0], seed[1], seed[2], seed[3], seed[4])
 	}
