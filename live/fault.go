@@ -37,6 +37,19 @@ var faultNames = [numFaults]string{
 	faultBadChunk:           "bad-chunk",
 }
 
+// faultDocs say what each fault does, for Params: a new fault is a name
+// and a line here (TestParamsDescribeEveryOption).
+var faultDocs = [numFaults]string{
+	faultResetBeforeHeaders: "reads the request, then resets the connection (RST) without sending a byte",
+	faultCloseBeforeHeaders: "closes the connection normally (FIN) without sending a byte",
+	faultGarbage:            "sends bytes that are not a status line, then closes",
+	faultResetAfterHeaders:  "sends the headers (with the Content-Length of the whole body), then resets",
+	faultHangAfterHeaders:   "sends the headers, then nothing until the client leaves or the sleep cap passes, then closes",
+	faultResetMidBody:       "sends the headers and the first half of the body (the Content-Length says all of it), then resets",
+	faultTruncate:           "sends the headers and the first half of the body, then closes normally: the body is shorter than its Content-Length",
+	faultBadChunk:           "sends the first half of the body as a chunk of a chunked body, then a chunk size that is not hexadecimal, then closes",
+}
+
 func (f fault) String() string { return faultNames[f] }
 
 // beforeHeaders reports whether the fault sends no status line: nothing

@@ -23,6 +23,7 @@ import (
 	"github.com/httpstatus/httpstatus/content"
 	"github.com/httpstatus/httpstatus/internal/catalog"
 	"github.com/httpstatus/httpstatus/internal/export"
+	"github.com/httpstatus/httpstatus/internal/openapi"
 	"github.com/httpstatus/httpstatus/internal/render"
 	"github.com/httpstatus/httpstatus/internal/server"
 	"github.com/httpstatus/httpstatus/web"
@@ -222,6 +223,7 @@ func wantTree(t *testing.T, rnd *render.Renderer) (want map[string][]byte, codes
 	want["404.html"] = nf
 	want["sitemap.xml"] = rnd.Sitemap(base)
 	want["robots.txt"] = rnd.Robots(base)
+	want["openapi.json"] = openapi.Document(rnd)
 	return want, codes
 }
 
@@ -236,7 +238,7 @@ func checkNamesAndKinds(t *testing.T, files map[string][]byte, sources, codes, g
 		"index.html", "index.json", "index.txt", "codes.json", "1xx.html", "5xx.json", "5xx.txt",
 		"200.html", "418.html", "503.html", "503.json", "503.txt", "999.html", "999.json",
 		"404/index.html", "404/index.html.gz", "404/index.html.br", "404.json", "404.txt",
-		"404.html", "404.html.gz", "503.html.gz", "503.json.br", "sitemap.xml", "robots.txt",
+		"404.html", "404.html.gz", "503.html.gz", "503.json.br", "sitemap.xml", "robots.txt", "openapi.json", "openapi.json.br",
 		".httpstatus-export",
 		"guides.html", "guides.json", "guides.txt", "guides.html.gz", "guides/choosing-a-status.html",
 		"guides/choosing-a-status.json", "guides/choosing-a-status.txt", "guides/redirects.html.br",

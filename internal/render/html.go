@@ -73,6 +73,9 @@ func (r *Renderer) Codes() ([]byte, error) {
 	return marshal(list)
 }
 
+// MaxQuery is the longest search query, in bytes, that the site answers.
+const MaxQuery = 200
+
 // Search renders the results of a query in format f: the catalog's
 // ranking of meanings and guides (catalog.Find), led by the page of an
 // unassigned number when the query is one ("299"), since every number from
