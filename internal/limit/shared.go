@@ -61,7 +61,9 @@ func (s *Shared) take(ctx context.Context, store Store, name, key string, n int)
 	if retry != 0 && (now < retry || !s.retryAt.CompareAndSwap(retry, now+int64(retryEvery))) {
 		return Taken{}, false // down; one request asks again, every retryEvery
 	}
-	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
+	// The store is judged by its own time: a request whose client went
+	// away (its context cancelled) must not make it look down.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), storeTimeout)
 	t, err := store.Take(ctx, key, n)
 	cancel()
 	if err != nil {
