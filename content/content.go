@@ -1,6 +1,7 @@
 // Package content embeds the guide's source files: one Markdown file with
-// front matter per status code (100.md ... 599.md) and one per class
-// (1xx.md ... 5xx.md). The catalog package parses and validates them.
+// front matter per status code (100.md ... 599.md), one per class
+// (1xx.md ... 5xx.md) and one per guide (guides/NAME.md). The catalog
+// package parses and validates them.
 //
 // catalog.json is the same content decoded, which commands read at start
 // instead of decoding the YAML of every file; "make content" rewrites it
@@ -14,7 +15,7 @@ import (
 	"io/fs"
 )
 
-//go:embed *.md
+//go:embed *.md guides/*.md
 var files embed.FS
 
 //go:embed catalog.json

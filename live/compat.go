@@ -52,11 +52,23 @@ const compatUsage = "this address answers /{code} and /random/{codes}, such as /
 //     on httpstat.us; other query parameters are ignored.
 //   - X-HttpStatus-Response-NAME: VALUE asks for "NAME: VALUE" in the
 //     response, for the same short list of names as New.
-//   - X-HttpStatus-SleepAfterHeaders, X-HttpStatus-DribbleBody,
-//     X-HttpStatus-AbortBeforeHeaders, X-HttpStatus-AbortAfterHeaders and
-//     X-HttpStatus-AbortDuringBody ask for faults this endpoint does not
-//     inject yet: any value but "false" (or 0 for SleepAfterHeaders) is a
-//     400 that says so.
+//   - The fault headers ask for New's options (see the package comment):
+//     X-HttpStatus-AbortBeforeHeaders: true is fault=reset-before-headers
+//     (httpstat.us aborted the connection before any byte: a reset);
+//     X-HttpStatus-AbortAfterHeaders: true is fault=reset-after-headers;
+//     X-HttpStatus-AbortDuringBody: true is fault=reset-mid-body, which
+//     sends the first half of the body where httpstat.us sent its first
+//     byte; X-HttpStatus-SleepAfterHeaders: MS is sleep-body=MS; and
+//     X-HttpStatus-DribbleBody: true is drip=1000, the body spread over
+//     one second (httpstat.us read that header, but its source shows no
+//     timing of its own). false, or 0 ms, asks for nothing; any other
+//     value is a 400. They follow the rules of New's options: one fault a
+//     request (two abort headers are a 400); the sleep, the sleep after
+//     the headers and the dribble's second add up, under the sleep cap;
+//     AbortDuringBody, SleepAfterHeaders and DribbleBody need a body, so
+//     with HEAD, 101, 204, 205, 304 or suppressBody they are a 400
+//     (httpstat.us ignored them there); over HTTP/2 an abort resets the
+//     request's stream; and each such request holds a slow slot.
 //   - The body is "503 Service Unavailable" as text/plain, or
 //     {"code":503,"description":"Service Unavailable"} when Accept names
 //     application/json; a code without a name is "Unknown Code". Names
@@ -126,6 +138,9 @@ func (c *compat) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p, err := parseCompat(r, &l.cfg)
+	if err == nil {
+		err = checkCompat(r, choices, &p)
+	}
 	if err != nil {
 		badRequest(w, r, err)
 		return
@@ -174,7 +189,7 @@ func compatChoices(out []choice, route int, codes string, allowed func(int) bool
 	}
 	for part := range strings.SplitSeq(codes, ",") {
 		if strings.Contains(part, ":") {
-			return nil, fmt.Errorf("bad list %s: /random takes codes and ranges without weights, such as /random/200,500-504; weights are for %s{codes}", quote(codes), Prefix)
+			return nil, fmt.Errorf("bad list %s: /random takes no weights: write /random/200,500-504; weights are for %s{codes}", quote(codes), Prefix)
 		}
 		c, err := parseItem(strings.TrimSpace(part), allowed, hint)
 		if err != nil {
@@ -198,11 +213,23 @@ type compatHeader struct {
 var compatHeaders = []compatHeader{
 	{HeaderSleep, "sleep", compatSleep},
 	{HeaderSuppressBody, "suppressBody", compatSuppress},
-	{HeaderSleepAfterHeaders, "", noFault},
-	{HeaderDribbleBody, "", noFault},
-	{HeaderAbortBeforeHeaders, "", noFault},
-	{HeaderAbortAfterHeaders, "", noFault},
-	{HeaderAbortDuringBody, "", noFault},
+	{HeaderSleepAfterHeaders, "", compatSleepBody},
+	{HeaderDribbleBody, "", compatDribble},
+	{HeaderAbortBeforeHeaders, "", compatFault(faultResetBeforeHeaders)},
+	{HeaderAbortAfterHeaders, "", compatFault(faultResetAfterHeaders)},
+	{HeaderAbortDuringBody, "", compatFault(faultResetMidBody)},
+}
+
+// dribbleTime is the drip that X-HttpStatus-DribbleBody: true asks for:
+// the body spread over one second.
+const dribbleTime = time.Second
+
+// abortHeaders name the header of httpstat.us's scheme that asks for each
+// fault, for the 400 of a request that asks for two.
+var abortHeaders = [numFaults]string{
+	faultResetBeforeHeaders: HeaderAbortBeforeHeaders,
+	faultResetAfterHeaders:  HeaderAbortAfterHeaders,
+	faultResetMidBody:       HeaderAbortDuringBody,
 }
 
 // parseCompat reads what a request of httpstat.us's scheme asks for
@@ -250,6 +277,10 @@ func parseCompat(r *http.Request, c *config) (params, error) {
 			}
 		}
 	}
+	if w := p.waits(); w > c.maxSleep {
+		return p, fmt.Errorf("the sleep, %s and the %d ms of %s add up to %d ms, over the cap of %d ms",
+			HeaderSleepAfterHeaders, dribbleTime.Milliseconds(), HeaderDribbleBody, w.Milliseconds(), c.maxSleep.Milliseconds())
+	}
 	if asksHeaders(r.Header) {
 		var err error
 		if p.headers, err = parseRequested(r.Header); err != nil {
@@ -257,6 +288,32 @@ func parseCompat(r *http.Request, c *config) (params, error) {
 		}
 	}
 	return p, nil
+}
+
+// checkCompat refuses what cannot apply to this request and these codes,
+// by the rules of checkCombination, naming the headers of httpstat.us's
+// scheme: a header that needs a body (AbortDuringBody, DribbleBody,
+// SleepAfterHeaders) with HEAD, with a response that has none, or with
+// suppressBody.
+func checkCompat(r *http.Request, choices []choice, p *params) error {
+	var what string
+	switch {
+	case p.fault.cutsBody():
+		what = HeaderAbortDuringBody
+	case p.drip > 0:
+		what = HeaderDribbleBody
+	case p.sleepBody > 0:
+		what = HeaderSleepAfterHeaders
+	}
+	if what != "" {
+		if err := checkBody(r, choices, what, true); err != nil {
+			return err
+		}
+		if p.noBody {
+			return fmt.Errorf("%s needs a body, and suppressBody asks for none", what)
+		}
+	}
+	return checkCombination(r, "", choices, p)
 }
 
 // compatSleep reads a sleep in milliseconds, up to the handler's cap.
@@ -273,27 +330,38 @@ func compatSuppress(p *params, name, v string, _ *config) error {
 	return err
 }
 
-// noFault refuses a header that asks for a fault, which this endpoint
-// cannot inject yet; it accepts one that asks for none.
-func noFault(_ *params, name, v string, c *config) error {
-	var on bool
-	if name == HeaderSleepAfterHeaders {
-		ms, err := parseMillis(name, v, c)
-		if err != nil {
-			return err
-		}
-		on = ms > 0
-	} else {
-		b, err := parseBool(name, v)
-		if err != nil {
-			return err
-		}
-		on = b
+// compatSleepBody reads X-HttpStatus-SleepAfterHeaders: the wait between
+// the headers and the body (sleep-body), in milliseconds.
+func compatSleepBody(p *params, name, v string, c *config) error {
+	ms, err := parseMillis(name, v, c)
+	p.sleepBody = ms
+	return err
+}
+
+// compatDribble reads X-HttpStatus-DribbleBody: true asks for the body
+// spread over dribbleTime.
+func compatDribble(p *params, name, v string, _ *config) error {
+	b, err := parseBool(name, v)
+	if b {
+		p.drip = dribbleTime
 	}
-	if on {
-		return fmt.Errorf("%s is not supported: this server does not inject that fault", name)
+	return err
+}
+
+// compatFault returns the reader of an abort header: true asks for f,
+// and a request may ask for one fault only.
+func compatFault(f fault) func(p *params, name, v string, _ *config) error {
+	return func(p *params, name, v string, _ *config) error {
+		on, err := parseBool(name, v)
+		switch {
+		case err != nil || !on:
+			return err
+		case p.fault != faultNone:
+			return fmt.Errorf("%s and %s both ask for a fault: ask for one", abortHeaders[p.fault], name)
+		}
+		p.fault = f
+		return nil
 	}
-	return nil
 }
 
 // parseMillis reads a number of milliseconds, up to the handler's cap on

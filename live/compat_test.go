@@ -3,6 +3,7 @@ package live
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -135,8 +136,8 @@ func TestCompatBodies(t *testing.T) {
 }
 
 // TestCompatOptions checks the sleep and suppressBody options and their
-// headers, the query string winning over a header, and the fault headers
-// that ask for no fault.
+// headers, the query string winning over a header, the wait after the
+// headers, and the fault headers that ask for no fault.
 func TestCompatOptions(t *testing.T) {
 	t.Parallel()
 	h := NewCompat(WithMaxSleep(time.Second))
@@ -154,7 +155,10 @@ func TestCompatOptions(t *testing.T) {
 		{"/200?suppressBody=false", []string{HeaderSuppressBody, "true"}, 0, true},
 		{"/200", []string{HeaderSuppressBody, "FALSE"}, 0, true},
 		{"/random/200,201?sleep=60&suppressBody=true", nil, 60 * time.Millisecond, false},
-		{"/200", []string{HeaderAbortBeforeHeaders, "false", HeaderSleepAfterHeaders, "0", HeaderDribbleBody, "False"}, 0, true},
+		{"/200", []string{HeaderAbortBeforeHeaders, "false", HeaderSleepAfterHeaders, "0", HeaderDribbleBody, "False", HeaderAbortAfterHeaders, "FALSE", HeaderAbortDuringBody, "false"}, 0, true},
+		{"/204", []string{HeaderSleepAfterHeaders, "0", HeaderDribbleBody, "false", HeaderAbortDuringBody, "false"}, 0, false},
+		{"/200", []string{HeaderSleepAfterHeaders, "60"}, 60 * time.Millisecond, true},
+		{"/200?sleep=30", []string{HeaderSleepAfterHeaders, "30"}, 60 * time.Millisecond, true},
 	}
 	for _, tt := range tests {
 		req := httptest.NewRequest("GET", tt.target, nil)
@@ -194,7 +198,7 @@ func TestCompatBadInput(t *testing.T) {
 		{"/random/-1,0,1", nil, 400, "Bad range"},
 		{"/random/-1-1", nil, 400, "Bad range"},
 		{"/random/504-500", nil, 400, "reversed"},
-		{"/random/200:3,500", nil, 400, "without weights"},
+		{"/random/200:3,500", nil, 400, "Bad list \"200:3,500\": /random takes no weights: write /random/200,500-504; weights are for /status/{codes}"},
 		{"/random/" + strings.Repeat("200,", 40) + "200", nil, 400, "Too many choices"},
 		{"/200?sleep=abc", nil, 400, "Bad sleep \"abc\""},
 		{"/200?sleep=-5", nil, 400, "Bad sleep"},
@@ -206,13 +210,21 @@ func TestCompatBadInput(t *testing.T) {
 		{"/200", []string{HeaderSleep, "60000"}, 400, "X-HttpStatus-Sleep of 60000 ms is over the cap"},
 		{"/200", []string{HeaderSleep, "1", HeaderSleep, "2"}, 400, "X-HttpStatus-Sleep is given 2 times"},
 		{"/200", []string{HeaderSuppressBody, "1"}, 400, "Bad X-HttpStatus-SuppressBody"},
-		{"/200", []string{HeaderSleepAfterHeaders, "100"}, 400, "X-HttpStatus-SleepAfterHeaders is not supported"},
-		{"/200", []string{HeaderSleepAfterHeaders, "60000"}, 400, "over the cap"},
-		{"/200", []string{HeaderDribbleBody, "true"}, 400, "X-HttpStatus-DribbleBody is not supported"},
-		{"/200", []string{HeaderAbortBeforeHeaders, "true"}, 400, "X-HttpStatus-AbortBeforeHeaders is not supported"},
-		{"/200", []string{HeaderAbortAfterHeaders, "TRUE"}, 400, "X-HttpStatus-AbortAfterHeaders is not supported"},
-		{"/200", []string{HeaderAbortDuringBody, "true"}, 400, "X-HttpStatus-AbortDuringBody is not supported"},
+		{"/200", []string{HeaderSleepAfterHeaders, "60000"}, 400, "X-HttpStatus-SleepAfterHeaders of 60000 ms is over the cap"},
+		{"/200", []string{HeaderSleepAfterHeaders, "-1"}, 400, "Bad X-HttpStatus-SleepAfterHeaders \"-1\""},
 		{"/200", []string{HeaderAbortDuringBody, "maybe"}, 400, "Bad X-HttpStatus-AbortDuringBody \"maybe\""},
+		{"/200", []string{HeaderDribbleBody, "1"}, 400, "Bad X-HttpStatus-DribbleBody \"1\""},
+		{"/200", []string{HeaderAbortBeforeHeaders, "true", HeaderAbortBeforeHeaders, "true"}, 400, "X-HttpStatus-AbortBeforeHeaders is given 2 times"},
+		{"/200", []string{HeaderAbortBeforeHeaders, "true", HeaderAbortAfterHeaders, "TRUE"}, 400, "X-HttpStatus-AbortBeforeHeaders and X-HttpStatus-AbortAfterHeaders both ask for a fault: ask for one"},
+		{"/200", []string{HeaderAbortDuringBody, "true", HeaderAbortAfterHeaders, "true"}, 400, "X-HttpStatus-AbortAfterHeaders and X-HttpStatus-AbortDuringBody both ask for a fault"},
+		{"/200?sleep=1500", []string{HeaderDribbleBody, "true"}, 400, "The sleep, X-HttpStatus-SleepAfterHeaders and the 1000 ms of X-HttpStatus-DribbleBody add up to 2500 ms, over the cap of 2000 ms"},
+		{"/200", []string{HeaderSleep, "600", HeaderSleepAfterHeaders, "1000", HeaderDribbleBody, "true"}, 400, "add up to 2600 ms"},
+		{"/204", []string{HeaderSleepAfterHeaders, "100"}, 400, "X-HttpStatus-SleepAfterHeaders needs a body, and a 204 response has none"},
+		{"/304", []string{HeaderDribbleBody, "true"}, 400, "X-HttpStatus-DribbleBody needs a body, and a 304 response has none"},
+		{"/101", []string{HeaderAbortDuringBody, "true"}, 400, "X-HttpStatus-AbortDuringBody needs a body, and a 101 response has none"},
+		{"/random/200,205", []string{HeaderAbortDuringBody, "true", HeaderDribbleBody, "true"}, 400, "X-HttpStatus-AbortDuringBody needs a body, and a 205 response has none"},
+		{"/200?suppressBody=true", []string{HeaderAbortDuringBody, "true"}, 400, "X-HttpStatus-AbortDuringBody needs a body, and suppressBody asks for none"},
+		{"/200", []string{HeaderSuppressBody, "true", HeaderSleepAfterHeaders, "5"}, 400, "X-HttpStatus-SleepAfterHeaders needs a body, and suppressBody asks for none"},
 		{"/200", []string{"X-HttpStatus-Response-Foo", "Bar"}, 400, "may not be requested"},
 	}
 	for _, tt := range tests {
@@ -320,4 +332,257 @@ func TestCompatHeaderNames(t *testing.T) {
 			t.Errorf("%s: x: %d %q, want a 400 that names the header", name, rec.Code, rec.Body.String())
 		}
 	}
+}
+
+// TestCompatFaults checks httpstat.us's fault headers at the socket, each
+// mapped onto a fault of New: which bytes arrive, then a reset (RST) or a
+// normal close; and the wait after the headers and the dribble, in time.
+func TestCompatFaults(t *testing.T) {
+	t.Parallel()
+	ts := httptest.NewServer(NewCompat())
+	defer ts.Close()
+	addr := ts.Listener.Addr().String()
+	const full = "201 Created" // the body of /201
+	tests := []struct {
+		method, target string
+		hdr            []string // header fields, "Name: value"
+		status         int      // of the response head that arrives, or 0 for none
+		body           string   // the bytes after it
+		minTime        time.Duration
+	}{
+		{"GET", "/201", []string{HeaderAbortBeforeHeaders + ": true"}, 0, "", 0},
+		{"GET", "/201?sleep=200", []string{HeaderAbortBeforeHeaders + ": True"}, 0, "", 200 * time.Millisecond},
+		{"HEAD", "/201", []string{HeaderAbortBeforeHeaders + ": true"}, 0, "", 0},
+		{"GET", "/201", []string{HeaderAbortAfterHeaders + ": true"}, 201, "", 0},
+		{"HEAD", "/201", []string{HeaderAbortAfterHeaders + ": true"}, 201, "", 0},
+		{"GET", "/204", []string{HeaderAbortAfterHeaders + ": true"}, 204, "", 0},
+		{"GET", "/201", []string{HeaderAbortAfterHeaders + ": true", HeaderSleepAfterHeaders + ": 200"}, 201, "", 200 * time.Millisecond},
+		{"GET", "/201", []string{HeaderAbortDuringBody + ": true"}, 201, full[:len(full)/2], 0},
+		{"POST", "/random/201/x", []string{HeaderAbortDuringBody + ": true", HeaderDribbleBody + ": true"}, 201, full[:len(full)/2], dribbleTime / 3},
+	}
+	for _, tt := range tests {
+		where := fmt.Sprintf("%s %s %q", tt.method, tt.target, tt.hdr)
+		start := time.Now()
+		w := readWire(t, addr, tt.method, tt.target, 5*time.Second, tt.hdr...)
+		d := time.Since(start)
+		if w.end != endRST {
+			t.Errorf("%s: the connection ended with %s (%v) after %q, want a reset", where, w.end, w.err, w.data)
+			continue
+		}
+		if d < tt.minTime {
+			t.Errorf("%s: reset after %v, want at least %v", where, d, tt.minTime)
+		}
+		if tt.status == 0 {
+			if len(w.data) != 0 {
+				t.Errorf("%s: %q arrived, want nothing before the reset", where, w.data)
+			}
+			continue
+		}
+		res, body := w.split(t)
+		if res.StatusCode != tt.status || string(body) != tt.body {
+			t.Errorf("%s: %d and %q before the reset, want %d and %q", where, res.StatusCode, body, tt.status, tt.body)
+		}
+		if tt.status == 201 && res.Header.Get("Content-Length") != strconv.Itoa(len(full)) {
+			t.Errorf("%s: Content-Length %q, want the whole body's %d", where, res.Header.Get("Content-Length"), len(full))
+		}
+	}
+
+	head, body := arrivals(t, ts.URL+"/201", HeaderSleepAfterHeaders, "300")
+	if head >= 300*time.Millisecond || len(body) != len(full) || body[0] < 300*time.Millisecond {
+		t.Errorf("%s: 300: head at %v, first byte at %v; want the head at once, the body after 300ms", HeaderSleepAfterHeaders, head, body)
+	}
+	head, body = arrivals(t, ts.URL+"/201", HeaderDribbleBody, "true")
+	if head >= dribbleTime/2 || len(body) != len(full) || body[0] >= dribbleTime/2 || body[len(body)-1] < dribbleTime-dripStep {
+		t.Errorf("%s: true: head at %v, bytes at %v; want the head at once, the body spread over %v", HeaderDribbleBody, head, body, dribbleTime)
+	}
+}
+
+// TestCompatFaultsHTTP2 checks the abort headers over HTTP/2, where the
+// reset is a RST_STREAM of the request's stream.
+func TestCompatFaultsHTTP2(t *testing.T) {
+	t.Parallel()
+	ts := httptest.NewUnstartedServer(NewCompat())
+	ts.EnableHTTP2 = true
+	ts.StartTLS()
+	defer ts.Close()
+	client := ts.Client()
+	client.Transport.(*http.Transport).TLSClientConfig.NextProtos = []string{"h2"}
+	for _, tt := range []struct {
+		header string
+		head   bool // the response head arrives before the reset
+	}{
+		{HeaderAbortBeforeHeaders, false},
+		{HeaderAbortAfterHeaders, true},
+		{HeaderAbortDuringBody, true},
+	} {
+		req, _ := http.NewRequest("GET", ts.URL+"/200", nil)
+		req.Header.Set(tt.header, "true")
+		res, err := client.Do(req)
+		if err == nil {
+			_, err = io.ReadAll(res.Body)
+			res.Body.Close()
+		}
+		if err == nil || !strings.Contains(err.Error(), "INTERNAL_ERROR") || (res != nil) != tt.head || (res != nil && res.ProtoMajor != 2) {
+			t.Errorf("HTTP/2 %s: true: %v, %v; want a stream reset, after the head: %v", tt.header, res, err, tt.head)
+		}
+	}
+}
+
+// TestCompatFaultsSlow checks that a fault header holds a slow slot, as
+// the query options do: beyond WithMaxSlow the answer is the handler's
+// 503.
+func TestCompatFaultsSlow(t *testing.T) {
+	t.Parallel()
+	c := NewCompat(WithMaxSlow(1)).(*compat)
+	ts := httptest.NewServer(c)
+	defer ts.Close()
+	done := make(chan error, 1)
+	go func() {
+		req, _ := http.NewRequest("GET", ts.URL+"/200", nil)
+		req.Header.Set(HeaderDribbleBody, "true")
+		res, err := ts.Client().Do(req)
+		if err == nil {
+			_, err = io.ReadAll(res.Body)
+			res.Body.Close()
+		}
+		done <- err
+	}()
+	waitFor(t, "the dribble to hold the slot", func() bool { return len(c.l.slow) == 1 })
+	for _, h := range []string{HeaderAbortBeforeHeaders, HeaderAbortAfterHeaders, HeaderAbortDuringBody, HeaderDribbleBody} {
+		req, _ := http.NewRequest("GET", ts.URL+"/200", nil)
+		req.Header.Set(h, "true")
+		res, err := ts.Client().Do(req)
+		if err != nil {
+			t.Fatalf("%s with the slot taken: %v", h, err)
+		}
+		res.Body.Close()
+		if res.StatusCode != 503 || res.Header.Get("Retry-After") != "1" {
+			t.Errorf("%s with the slot taken: %d, want 503 with Retry-After: 1", h, res.StatusCode)
+		}
+	}
+	if err := <-done; err != nil {
+		t.Errorf("the dribble: %v", err)
+	}
+}
+
+// FuzzCompatHeaders sends httpstat.us's X-HttpStatus-* headers with
+// fuzzed values (an empty one is left out) to /{code}, with GET or HEAD,
+// and holds each answer to a model of their rules written apart from the
+// parsers: a one-line 400 naming the first problem, in the order the
+// headers are read, or the status asked for, broken exactly when an abort
+// header says true.
+func FuzzCompatHeaders(f *testing.F) {
+	f.Add(uint16(100), "1", "true", "0", "false", "false", "FALSE", "False", false)
+	f.Add(uint16(0), "", "", "", "", "true", "", "", false)
+	f.Add(uint16(104), "", " true ", "2", "", "", "true", "", true)
+	f.Add(uint16(3), "", "", "", "", "", "", "true", false)
+	f.Add(uint16(105), "", "", "", "", "", "", "true", false)
+	f.Add(uint16(100), "", "true", "", "", "", "", "true", false)
+	f.Add(uint16(0), "", "", "", "true", "", "", "", false)
+	f.Add(uint16(0), "3", "", "", "", "true", "true", "", false)
+	f.Add(uint16(0), "-1", "yes", "99999999999999999999", "1", "x", "", "", true)
+	h := NewCompat(WithMaxSleep(2 * time.Millisecond))
+	names := []string{HeaderSleep, HeaderSuppressBody, HeaderSleepAfterHeaders, HeaderDribbleBody, HeaderAbortBeforeHeaders, HeaderAbortAfterHeaders, HeaderAbortDuringBody}
+	f.Fuzz(func(t *testing.T, n uint16, sleep, suppress, sleepAfter, dribble, abortBefore, abortAfter, abortDuring string, head bool) {
+		code := 100 + int(n)%500
+		method := http.MethodGet
+		if head {
+			method = http.MethodHead
+		}
+		req := httptest.NewRequest(method, "/"+strconv.Itoa(code), nil)
+		values := []string{sleep, suppress, sleepAfter, dribble, abortBefore, abortAfter, abortDuring}
+		for i, v := range values {
+			if v != "" {
+				req.Header.Set(names[i], v)
+			}
+		}
+		w := &finalWriter{h: http.Header{}}
+		broke := serveAborting(h, w, req)
+		where := fmt.Sprintf("%s /%d %q", method, code, values)
+		want, breaks := compatVerdict(names, values, code, head)
+		b := w.body.String()
+		final := code
+		if code < 200 && code != http.StatusSwitchingProtocols {
+			final = http.StatusOK
+		}
+		switch {
+		case want != "" && w.status != http.StatusBadRequest:
+			t.Fatalf("%s: answered %d %q (broken: %v), want a 400 that says %q", where, w.status, b, broke, want)
+		case want != "" && !head && (!strings.Contains(b, want) || strings.Count(b, "\n") != 1):
+			t.Fatalf("%s: 400 %q, want one line that says %q", where, b, want)
+		case want == "" && broke != breaks:
+			t.Fatalf("%s: answered %d, broken: %v; want broken: %v", where, w.status, broke, breaks)
+		case want == "" && w.status != final && !(broke && w.status == 0):
+			t.Fatalf("%s: answered %d %q, want %d", where, w.status, b, final)
+		}
+	})
+}
+
+// compatVerdict is the model of FuzzCompatHeaders: the words of the 400
+// for the values of the headers names (an empty value for one left out)
+// with a cap of 2 ms, or "" and whether the response breaks.
+func compatVerdict(names, values []string, code int, head bool) (string, bool) {
+	const capMS = 2
+	var total int64
+	on := map[string]bool{}
+	var abort string
+	for i, v := range values {
+		name := names[i]
+		if v == "" {
+			continue
+		}
+		v = strings.TrimSpace(v)
+		switch name {
+		case HeaderSleep, HeaderSleepAfterHeaders:
+			if !reMS.MatchString(v) {
+				return "Bad " + name + ` "`, false
+			}
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n > capMS {
+				return name + " of ", false
+			}
+			total += n
+			on[name] = n > 0
+		default:
+			switch {
+			case strings.EqualFold(v, "true"):
+				on[name] = true
+			case !strings.EqualFold(v, "false"):
+				return "Bad " + name + ` "`, false
+			}
+		}
+		switch name {
+		case HeaderAbortBeforeHeaders, HeaderAbortAfterHeaders, HeaderAbortDuringBody:
+			if on[name] && abort != "" {
+				return abort + " and " + name + " both ask for a fault", false
+			}
+			if on[name] {
+				abort = name
+			}
+		case HeaderDribbleBody:
+			if on[name] {
+				total += 1000
+			}
+		}
+	}
+	if total > capMS {
+		return "add up to", false
+	}
+	var what string
+	for _, name := range []string{HeaderAbortDuringBody, HeaderDribbleBody, HeaderSleepAfterHeaders} {
+		if on[name] {
+			what = name
+			break
+		}
+	}
+	switch {
+	case what == "":
+	case head:
+		return what + " needs a body, and a response to HEAD has none", false
+	case code == 101 || code == 204 || code == 205 || code == 304:
+		return fmt.Sprintf("%s needs a body, and a %d response has none", what, code), false
+	case on[HeaderSuppressBody]:
+		return what + " needs a body, and suppressBody asks for none", false
+	}
+	return "", abort != ""
 }

@@ -37,6 +37,19 @@ var faultNames = [numFaults]string{
 	faultBadChunk:           "bad-chunk",
 }
 
+// faultDocs say what each fault does, for Params: a new fault is a name
+// and a line here (TestParamsDescribeEveryOption).
+var faultDocs = [numFaults]string{
+	faultResetBeforeHeaders: "reads the request, then resets the connection (RST) without sending a byte",
+	faultCloseBeforeHeaders: "closes the connection normally (FIN) without sending a byte",
+	faultGarbage:            "sends bytes that are not a status line, then closes",
+	faultResetAfterHeaders:  "sends the headers (with the Content-Length of the whole body), then resets",
+	faultHangAfterHeaders:   "sends the headers, then nothing until the client leaves or the sleep cap passes, then closes",
+	faultResetMidBody:       "sends the headers and the first half of the body (the Content-Length says all of it), then resets",
+	faultTruncate:           "sends the headers and the first half of the body, then closes normally: the body is shorter than its Content-Length",
+	faultBadChunk:           "sends the first half of the body as a chunk of a chunked body, then a chunk size that is not hexadecimal, then closes",
+}
+
 func (f fault) String() string { return faultNames[f] }
 
 // beforeHeaders reports whether the fault sends no status line: nothing
@@ -81,15 +94,8 @@ func checkCombination(r *http.Request, codes string, choices []choice, p *params
 		}
 	}
 	if what := p.bodyOption(); what != "" {
-		if r.Method == http.MethodHead && what != "bytes" {
-			return fmt.Errorf("%s needs a body, and a response to HEAD has none", what)
-		}
-		for _, c := range choices {
-			for code := c.lo; code <= c.hi; code++ {
-				if !finalHasBody(code) {
-					return fmt.Errorf("%s needs a body, and a %d response has none", what, code)
-				}
-			}
+		if err := checkBody(r, choices, what, what != "bytes"); err != nil {
+			return err
 		}
 	}
 	f := p.fault
@@ -100,6 +106,23 @@ func checkCombination(r *http.Request, codes string, choices []choice, p *params
 		return fmt.Errorf("fault=%s needs HTTP/1.x: an HTTP/2 connection carries other requests, so only the reset faults (sent as RST_STREAM) and hang-after-headers apply", f)
 	case f == faultBadChunk && !r.ProtoAtLeast(1, 1):
 		return fmt.Errorf("fault=%s needs HTTP/1.1: HTTP/1.0 has no chunked encoding", f)
+	}
+	return nil
+}
+
+// checkBody refuses an option, named what, that needs a body to act on,
+// when a code of choices has none or, if onHEAD, when the request is a
+// HEAD.
+func checkBody(r *http.Request, choices []choice, what string, onHEAD bool) error {
+	if onHEAD && r.Method == http.MethodHead {
+		return fmt.Errorf("%s needs a body, and a response to HEAD has none", what)
+	}
+	for _, c := range choices {
+		for code := c.lo; code <= c.hi; code++ {
+			if !finalHasBody(code) {
+				return fmt.Errorf("%s needs a body, and a %d response has none", what, code)
+			}
+		}
 	}
 	return nil
 }

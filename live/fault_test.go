@@ -37,16 +37,17 @@ type wire struct {
 	err  error
 }
 
-// readWire sends one raw request on a new connection to addr and reads
-// everything until the connection ends or wait passes.
-func readWire(t *testing.T, addr, method, target string, wait time.Duration) wire {
+// readWire sends one raw request, with the header fields hdr ("Name:
+// value"), on a new connection to addr and reads everything until the
+// connection ends or wait passes.
+func readWire(t *testing.T, addr, method, target string, wait time.Duration, hdr ...string) wire {
 	t.Helper()
 	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	fmt.Fprintf(conn, "%s %s HTTP/1.1\r\nHost: %s\r\n\r\n", method, target, addr)
+	fmt.Fprintf(conn, "%s %s HTTP/1.1\r\nHost: %s\r\n%s\r\n", method, target, addr, strings.Join(append(hdr, ""), "\r\n"))
 	conn.SetReadDeadline(time.Now().Add(wait))
 	var w wire
 	buf := make([]byte, 64<<10)
@@ -263,12 +264,20 @@ func TestLiveBytes(t *testing.T) {
 	}
 }
 
-// arrivals reads a response and returns when its head and each byte of
-// its body arrived, counted from the request.
-func arrivals(t *testing.T, url string) (head time.Duration, body []time.Duration) {
+// arrivals reads a response, to a GET with the request headers hdr (name,
+// value, ...), and returns when its head and each byte of its body
+// arrived, counted from the request.
+func arrivals(t *testing.T, url string, hdr ...string) (head time.Duration, body []time.Duration) {
 	t.Helper()
+	req, err := http.NewRequest("GET", url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
 	start := time.Now()
-	res, err := http.Get(url)
+	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -170,8 +170,8 @@ func TestIntegrationLiveRandomLists(t *testing.T) {
 // a one-line 400 naming the first problem when it is not; and the
 // endpoint still answers after.
 func TestIntegrationLiveRandomInputs(t *testing.T) {
-	const maxSleepMS = 20
-	addr := startLive(t, WithMaxSleep(maxSleepMS*time.Millisecond))
+	const maxSleepMS, maxBody = 20, 1000
+	addr := startLive(t, WithMaxSleep(maxSleepMS*time.Millisecond), WithMaxBody(maxBody))
 	cat := testCatalog(t)
 	gen := randomInputs{r: rand.New(rand.NewPCG(2026, 5)), maxSleepMS: maxSleepMS}
 	const n = 400
@@ -192,13 +192,13 @@ func TestIntegrationLiveRandomInputs(t *testing.T) {
 		x := rawExchange(t, addr, "HTTP/1.1", method, target, hdr, "")
 		status := x.final.StatusCode
 		counts[status]++
-		want, statuses := liveVerdict(cat, codes, query, name, value, maxSleepMS)
+		v := liveVerdict(cat, liveCase{codes: codes, query: query, name: name, value: value, method: method, major: 1, minor: 1, maxSleepMS: maxSleepMS, maxBody: maxBody})
 		switch {
-		case want != "" && status != http.StatusBadRequest:
-			t.Errorf("%s %s: %d, want a 400 that says %q", method, target, status, want)
-		case want != "" && method != "HEAD" && (!strings.Contains(string(x.body), want) || strings.Count(string(x.body), "\n") != 1):
-			t.Errorf("%s %s: 400 %q, want one line that says %q", method, target, x.body, want)
-		case want == "" && !statuses[status]:
+		case v.want != "" && status != http.StatusBadRequest:
+			t.Errorf("%s %s: %d, want a 400 that says %q", method, target, status, v.want)
+		case v.want != "" && method != "HEAD" && (!strings.Contains(string(x.body), v.want) || strings.Count(string(x.body), "\n") != 1):
+			t.Errorf("%s %s: 400 %q, want one line that says %q", method, target, x.body, v.want)
+		case v.want == "" && !v.statuses[status]:
 			t.Errorf("%s %s: %d %q, want one of the statuses asked for", method, target, status, x.body)
 		}
 	}
@@ -262,13 +262,15 @@ func (g randomInputs) next() (codes string, q url.Values, name, value string) {
 		codes = string(b)
 	}
 	q = url.Values{}
-	switch g.r.IntN(4) {
+	switch g.r.IntN(5) {
 	case 0:
 		q.Set("sleep", strconv.Itoa(g.r.IntN(2*g.maxSleepMS)))
 	case 1:
 		q.Set("sleep", g.str(6))
 	case 2:
 		q.Set(g.str(3), g.str(3))
+	case 3:
+		g.bodyOptions(q)
 	}
 	if g.r.IntN(3) == 0 {
 		names := []string{"Retry-After", "Cache-Control", "Set-Cookie", "Location", "Link", "X-Foo", "Content-Type", "Vary"}
@@ -281,6 +283,30 @@ func (g randomInputs) next() (codes string, q url.Values, name, value string) {
 		}, g.str(10))
 	}
 	return codes, q, name, value
+}
+
+// bodyOptions sets some of the options that shape the body or pick the
+// code, with good and bad values: all but fault=, which breaks the
+// connection that the test reads its answer from.
+func (g randomInputs) bodyOptions(q url.Values) {
+	ms := func() string { return strconv.Itoa(g.r.IntN(g.maxSleepMS)) }
+	for _, o := range []struct {
+		name      string
+		good, bad func() string
+	}{
+		{"drip", ms, func() string { return g.str(4) }},
+		{"sleep-body", ms, func() string { return g.str(4) }},
+		{"bytes", func() string { return strconv.Itoa(g.r.IntN(1200)) }, func() string { return g.str(5) }},
+		{"seq", func() string { return "k" + strconv.Itoa(g.r.IntN(4)) }, func() string { return g.str(3) }},
+		{"seq-loop", func() string { return []string{"0", "1", "true", "false"}[g.r.IntN(4)] }, func() string { return g.str(2) }},
+	} {
+		switch g.r.IntN(6) {
+		case 0, 1:
+			q.Set(o.name, o.good())
+		case 2:
+			q.Set(o.name, o.bad())
+		}
+	}
 }
 
 // retryScript is a client's retry test in Python: requests with urllib3's

@@ -68,20 +68,26 @@ func (p *params) waits() time.Duration { return p.sleep + p.drip + p.sleepBody }
 // regard to case; a name that is not here is ignored (a cache-buster such
 // as "_=1700000000"), but a known one is strict: given twice or with a bad
 // value, it is a 400 that says why. A new option (fault=, bytes=, ...) is
-// one more row of queryOptions and one more field of params.
+// one more row of queryOptions and one more field of params. Its doc is
+// what Params tells about it, so documents that describe the endpoint
+// (the site's /openapi.json) list it from this row.
 type queryOption struct {
 	name  string
 	parse func(p *params, v string, c *config) error
+	doc   func(c *config) Param
 }
 
 var queryOptions = []queryOption{
-	msOption("sleep", func(p *params) *time.Duration { return &p.sleep }),
-	msOption("drip", func(p *params) *time.Duration { return &p.drip }),
-	msOption("sleep-body", func(p *params) *time.Duration { return &p.sleepBody }),
-	{"fault", parseFault},
-	{"bytes", parseBytes},
-	{"seq", parseSeq},
-	{"seq-loop", parseSeqLoop},
+	msOption("sleep", func(p *params) *time.Duration { return &p.sleep },
+		"Milliseconds to wait before the final response (an interim 1xx goes out first)."),
+	msOption("drip", func(p *params) *time.Duration { return &p.drip },
+		"Milliseconds over which the body is sent in pieces, about one every 50 ms, after the headers at once. Needs a response with a body."),
+	msOption("sleep-body", func(p *params) *time.Duration { return &p.sleepBody },
+		"Milliseconds to wait between the headers, sent at once, and the whole body. Needs a response with a body."),
+	{"fault", parseFault, faultDoc},
+	{"bytes", parseBytes, bytesDoc},
+	{"seq", parseSeq, seqDoc},
+	{"seq-loop", parseSeqLoop, seqLoopDoc},
 }
 
 // parseParams reads the query options and the requested response headers
@@ -140,11 +146,11 @@ func parseQuery(p *params, rawQuery string, c *config) error {
 
 // msOption is the row of an option in milliseconds that sets the field
 // of params that field returns.
-func msOption(name string, field func(*params) *time.Duration) queryOption {
+func msOption(name string, field func(*params) *time.Duration, description string) queryOption {
 	return queryOption{name, func(p *params, v string, c *config) (err error) {
 		*field(p), err = parseMS(name, v, c)
 		return err
-	}}
+	}, msDoc(description)}
 }
 
 // parseMS reads the milliseconds of sleep=MS, drip=MS or sleep-body=MS,

@@ -27,13 +27,15 @@ type suiteCase struct {
 	want    []string // response header name, value, ...
 	has     []string // response headers that must be present
 	minTime time.Duration
+	broken  bool // the response breaks: the request or the read of its body fails
 }
 
 // httpstatUSSuite is a test suite as written for httpstat.us. It passes
 // against "serve --live-addr" with only the host changed; the README
 // lists what still differs (names the IANA registry changed, any
-// X-HttpStatus-Response-* header, Location targets, TRACE, the fault
-// headers).
+// X-HttpStatus-Response-* header, Location targets, TRACE, the part of
+// the body sent before X-HttpStatus-AbortDuringBody's reset, the fault
+// headers on a response without a body).
 var httpstatUSSuite = []suiteCase{
 	{name: "200", path: "/200", codes: []int{200}, body: "200 OK"},
 	{name: "201", path: "/201", codes: []int{201}, body: "201 Created"},
@@ -76,6 +78,13 @@ var httpstatUSSuite = []suiteCase{
 	{name: "sleep header", path: "/200", header: []string{"X-HttpStatus-Sleep", "300"}, codes: []int{200}, minTime: 300 * time.Millisecond},
 	{name: "sleep over the cap", path: "/200?sleep=60000", codes: []int{400}},
 	{name: "sleep after headers over the cap", path: "/200", header: []string{"X-HttpStatus-SleepAfterHeaders", "60000"}, codes: []int{400}},
+	{name: "sleep after headers", path: "/200", header: []string{"X-HttpStatus-SleepAfterHeaders", "300"}, codes: []int{200}, body: "200 OK", minTime: 300 * time.Millisecond},
+	{name: "dribble body", path: "/201", header: []string{"X-HttpStatus-DribbleBody", "true"}, codes: []int{201}, body: "201 Created", minTime: 900 * time.Millisecond},
+	{name: "abort before headers", path: "/200", header: []string{"X-HttpStatus-AbortBeforeHeaders", "true"}, broken: true},
+	{name: "abort after headers", path: "/200", header: []string{"X-HttpStatus-AbortAfterHeaders", "true"}, broken: true},
+	{name: "abort during body", path: "/503", header: []string{"X-HttpStatus-AbortDuringBody", "true"}, broken: true},
+	{name: "abort headers set to false", path: "/200", header: []string{"X-HttpStatus-AbortBeforeHeaders", "false", "X-HttpStatus-AbortDuringBody", "False"}, codes: []int{200}, body: "200 OK"},
+	{name: "abort during a body that 204 has not", path: "/204", header: []string{"X-HttpStatus-AbortDuringBody", "true"}, codes: []int{400}},
 	{name: "suppressBody", path: "/200?suppressBody=true", codes: []int{200}, noBody: true},
 	{name: "suppressBody on 500", method: "POST", path: "/500?suppressBody=true", codes: []int{500}, noBody: true},
 	{name: "suppressBody header", path: "/404", header: []string{"X-HttpStatus-SuppressBody", "true"}, codes: []int{404}, noBody: true},
@@ -122,13 +131,20 @@ func runHTTPStatUSSuite(t *testing.T, client *http.Client, base string) {
 		}
 		start := time.Now()
 		res, err := c.Do(req)
-		if err != nil {
-			t.Errorf("%s: %s %s: %v", tt.name, method, tt.path, err)
-			continue
+		var body []byte
+		if err == nil {
+			body, err = io.ReadAll(res.Body)
+			res.Body.Close()
 		}
-		body, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		checkSuiteCase(t, tt, res, string(body), time.Since(start))
+		switch {
+		case tt.broken && err == nil:
+			t.Errorf("%s: %s %s: %d %q, want a broken response", tt.name, method, tt.path, res.StatusCode, body)
+		case tt.broken:
+		case err != nil:
+			t.Errorf("%s: %s %s: %v", tt.name, method, tt.path, err)
+		default:
+			checkSuiteCase(t, tt, res, string(body), time.Since(start))
+		}
 	}
 }
 

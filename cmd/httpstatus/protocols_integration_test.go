@@ -85,11 +85,29 @@ func TestHTTP2CurlIntegration(t *testing.T) {
 
 // TestLiveAddrIntegration runs the suite written for httpstat.us against
 // the binary's --live-addr listener, over HTTP/1.1 and over HTTP/2 with
-// TLS.
+// TLS, and watches each of httpstat.us's abort headers at the socket:
+// a reset before any byte, or the head (and part of the body), then a
+// reset.
 func TestLiveAddrIntegration(t *testing.T) {
 	bin := buildServe(t)
 	p := startServeBin(t, bin, "--live-addr", "127.0.0.1:0")
 	runHTTPStatUSSuite(t, &http.Client{Timeout: 10 * time.Second}, p.liveBase(t))
+
+	addr := strings.TrimPrefix(p.liveBase(t), "http://")
+	for _, tt := range []struct {
+		request string
+		want    string // a regular expression over what arrives before the reset
+	}{
+		{"GET /503 HTTP/1.1\r\nX-HttpStatus-AbortBeforeHeaders: true", `^$`},
+		{"GET /503 HTTP/1.1\r\nX-HttpStatus-AbortAfterHeaders: true", `^HTTP/1\.1 503 Service Unavailable\r\n(.+\r\n)*Content-Length: 23\r\n(.+\r\n)*\r\n$`},
+		{"GET /503 HTTP/1.1\r\nX-HttpStatus-AbortDuringBody: true", `^HTTP/1\.1 503 Service Unavailable\r\n(.+\r\n)*Content-Length: 23\r\n(.+\r\n)*\r\n503 Service$`},
+		{"GET /random/200 HTTP/1.1\r\nX-HttpStatus-AbortDuringBody: true\r\nX-HttpStatus-DribbleBody: true", `^HTTP/1\.1 200 OK\r\n(.+\r\n)*\r\n200$`},
+	} {
+		data, reset := wireAfter(t, addr, tt.request)
+		if !reset || !regexp.MustCompile(tt.want).Match(data) {
+			t.Errorf("%q: reset %v after %q; want a reset after %s", tt.request, reset, data, tt.want)
+		}
+	}
 
 	certFile, keyFile, pool := selfSigned(t)
 	tp := startServeBin(t, bin, "--live-addr", "127.0.0.1:0", "--tls-cert", certFile, "--tls-key", keyFile)

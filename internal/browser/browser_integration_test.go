@@ -56,6 +56,11 @@ var pages = []pageCase{
 	{"search-none", "/search?q=zzqxv", 200, "", false},
 	{"search-empty", "/search", 200, "", false},
 	{"404", "/no-such-page/gateway-timeout", 404, "document.getElementById('suggest').classList.contains('ready')", true},
+	// A mistyped guide's address suggests the guide, tagged as one.
+	{"404-guide", "/guides/redirect-permanent-or-temporary", 404, "document.getElementById('suggest').classList.contains('ready') && document.querySelector('#suggest li.guide a[href=\"/guides/redirects\"] .tag') !== null", true},
+	{"guides", "/guides", 200, "", true},
+	{"guide-decision", "/guides/choosing-a-status", 200, "", true}, // questions, diagram
+	{"guide-redirects", "/guides/redirects", 200, "", true},        // a comparison table
 }
 
 // copyReady is true once site.js has put a copy button on every
@@ -99,7 +104,7 @@ func TestIntegrationBrowser(t *testing.T) {
 					// Shifts reach the observer a frame or so after they
 					// happen: read the sum a moment after the page is ready.
 					limit := maxCLS
-					if p.name == "404" {
+					if p.status == 404 {
 						limit = 0.001 // its suggestions' space is reserved: nothing moves
 					}
 					if cls := eval[float64](t, tab, "new Promise(function (r) { setTimeout(function () { r(window.__cls); }, 250); })", chromedp.EvalAwaitPromise); cls > limit {
@@ -131,7 +136,8 @@ func TestIntegrationBrowser(t *testing.T) {
 			t.Fatalf("after /, the focus is on %q, want the search box #q", id)
 		}
 		do(t, tab, chromedp.KeyEvent("gatway timout")) // two typos
-		waitFor(t, tab, "document.querySelectorAll('#instant [role=option]').length > 0")
+		// The list of the whole query, not of one typed on the way to it.
+		waitFor(t, tab, "document.querySelectorAll('#instant [role=option]').length > 0 && document.getElementById('instant').dataset.query === 'gatway timout'")
 		if first := eval[string](t, tab, "document.querySelector('#instant [role=option]').textContent"); !strings.HasPrefix(first, "504") {
 			t.Errorf("first instant result = %q, want 504 Gateway Timeout", first)
 		}
@@ -177,7 +183,7 @@ func TestIntegrationBrowser(t *testing.T) {
 		load(t, tab, rec, base, pageCase{path: "/", status: 200}, 390, "dark")
 		press(t, tab, "/")
 		do(t, tab, chromedp.KeyEvent("rate limit"))
-		waitFor(t, tab, "document.querySelectorAll('#instant [role=option]').length > 0")
+		waitFor(t, tab, "document.querySelectorAll('#instant [role=option]').length > 0 && document.getElementById('instant').dataset.query === 'rate limit'")
 		if first := eval[string](t, tab, "document.querySelector('#instant [role=option]').textContent"); !strings.HasPrefix(first, "429") {
 			t.Errorf("first instant result for rate limit = %q, want 429", first)
 		}
@@ -292,6 +298,32 @@ func TestIntegrationBrowser(t *testing.T) {
 		}
 		screenshot(t, tab, filepath.Join(shots, "code-503-390-nojs.png"), true)
 		rec.check(t, "without JavaScript")
+
+		// The decision guide: each question opens by its summary and shows
+		// its answers, linked to their codes, nested questions too.
+		load(t, tab, rec, base, pageCase{path: "/guides/choosing-a-status", status: 200}, 390, "light")
+		shown := func(href string) bool {
+			return eval[bool](t, tab, `document.querySelector('.decide a[href="`+href+`"]').checkVisibility()`)
+		}
+		if shown("/201") || shown("/401") {
+			t.Errorf("the decision guide shows answers before their question is opened")
+		}
+		const client = ".decide > ul > li:nth-child(4) > details"
+		for _, step := range []struct{ summary, href string }{
+			{".decide > ul > li:nth-child(1) > details > summary", "/201"},
+			{client + " > summary", ""},
+			{client + " > ul > li:nth-child(1) > details > summary", "/401"},
+		} {
+			do(t, tab, chromedp.Click(chromedp.CSS(step.summary), chromedp.NodeVisible))
+			if step.href != "" && !shown(step.href) {
+				t.Errorf("without JavaScript, opening %s does not show the answer %s", step.summary, step.href)
+			}
+		}
+		if n := eval[int](t, tab, "document.querySelectorAll('svg.dg[role=img] title, svg.dg[role=img] desc').length"); n != 2 {
+			t.Errorf("the decision guide's diagram has %d of its title and desc, want 2", n)
+		}
+		screenshot(t, tab, filepath.Join(shots, "guide-decision-390-nojs.png"), true)
+		rec.check(t, "the decision guide without JavaScript")
 	})
 
 	t.Run("html-validate", func(t *testing.T) {

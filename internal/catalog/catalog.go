@@ -261,16 +261,21 @@ type Class struct {
 	File string `yaml:"-" json:"file"`
 }
 
-// Catalog holds every code and class. It is read-only after Load and safe
-// for concurrent use (the search index is built once, by the first Search).
+// Catalog holds every code, class and guide. It is read-only after Load
+// and safe for concurrent use (the search indexes are built once, by the
+// first Search and the first Find).
 type Catalog struct {
 	codes   []*Code // sorted by number
 	byCode  map[int]*Code
 	classes []*Class // 1xx..5xx in order
+	guides  []*Guide // in the order of Guides
 	// The search index is built on the first Search: showing or listing
 	// codes, and a server's start, never pay for it.
 	searchOnce sync.Once
 	search     *searchIndex
+	// The guides' index, built on the first Find.
+	guideOnce   sync.Once
+	guideSearch *searchIndex
 }
 
 // Codes returns every code with at least one meaning, in numeric order.
@@ -384,10 +389,12 @@ func CacheableRule(code int) Link {
 	return Link{"RFC 9110 §15.1", "https://www.rfc-editor.org/rfc/rfc9110.html#section-15.1"}
 }
 
-// parsedFile is a content file parsed: a code or a class, or why not.
+// parsedFile is a content file parsed: a code, a class or a guide, or why
+// not.
 type parsedFile struct {
 	code  *Code
 	class *Class
+	guide *Guide
 	err   error
 }
 
@@ -419,6 +426,10 @@ func parseFile(fsys fs.FS, name string, buf []byte) parsedFile {
 	if err != nil {
 		return parsedFile{err: fmt.Errorf("%s: %w", name, err)}
 	}
+	if path.Dir(name) == GuideDir {
+		g, err := parseGuide(name, data)
+		return parsedFile{guide: g, err: err}
+	}
 	base := strings.TrimSuffix(path.Base(name), ".md")
 	if _, ok := ParseClass(base); ok {
 		k, err := parseClass(name, data)
@@ -449,7 +460,8 @@ func readText(fsys fs.FS, name string, buf []byte) (string, error) {
 }
 
 // Load parses and validates every content file in fsys: files named
-// NNN.md hold a code, files named Nxx.md a class. It reports every problem
+// NNN.md hold a code, files named Nxx.md a class, and the files in the
+// guides folder (guides/NAME.md) a guide each. It reports every problem
 // at once, each prefixed with its file name: the files that do not parse,
 // or else every rule broken.
 func Load(fsys fs.FS) (*Catalog, error) {
@@ -458,6 +470,11 @@ func Load(fsys fs.FS) (*Catalog, error) {
 		return nil, fmt.Errorf("list content: %w", err)
 	}
 	sort.Strings(names)
+	guides, err := guideFiles(fsys)
+	if err != nil {
+		return nil, err
+	}
+	names = append(names, guides...)
 	c := &Catalog{byCode: map[int]*Code{}}
 	var errs []error
 	for _, f := range parseFiles(fsys, names) {
@@ -479,25 +496,32 @@ func Load(fsys fs.FS) (*Catalog, error) {
 	return c, nil
 }
 
-// add puts the code or class of a parsed file into the catalog.
+// add puts the code, class or guide of a parsed file into the catalog.
 func (c *Catalog) add(f parsedFile) {
 	if f.class != nil {
 		c.classes = append(c.classes, f.class)
+		return
+	}
+	if f.guide != nil {
+		c.guides = append(c.guides, f.guide)
 		return
 	}
 	c.codes = append(c.codes, f.code)
 	c.byCode[f.code.Code] = f.code
 }
 
-// sort puts the codes in numeric order and the classes in name order.
+// sort puts the codes in numeric order, the classes in name order and the
+// guides in the order of Guides.
 func (c *Catalog) sort() {
 	slices.SortFunc(c.codes, func(a, b *Code) int { return a.Code - b.Code })
 	slices.SortFunc(c.classes, func(a, b *Class) int { return strings.Compare(a.Name, b.Name) })
+	sortGuides(c.guides)
 }
 
 // LoadCode reads only what the page of one code shows: the code's file,
 // if it has one, its class, the x00 code of its class (what a client
-// treats an unassigned number as) and the codes its meanings relate to.
+// treats an unassigned number as), the codes its meanings relate to and
+// the guides (a code page lists those it belongs to).
 // Reading six files instead of a hundred is most of what "httpstatus 503"
 // costs. The result holds only those codes, so it answers Lookup and
 // Class for them and nothing about the rest (Codes lists what was read);
@@ -521,6 +545,15 @@ func LoadCode(fsys fs.FS, code int) (*Catalog, error) {
 	}
 	if err := read(ClassOf(code) + ".md"); err != nil {
 		return nil, err
+	}
+	guides, err := guideFiles(fsys)
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range guides {
+		if err := read(name); err != nil {
+			return nil, err
+		}
 	}
 	if err := read(strconv.Itoa(code) + ".md"); err != nil {
 		return nil, err

@@ -16,16 +16,18 @@ import (
 type catalogJSON struct {
 	Codes   []*Code  `json:"codes"`
 	Classes []*Class `json:"classes"`
+	Guides  []*Guide `json:"guides"`
 }
 
 // WriteJSON writes the catalog as JSON in the form LoadJSON reads: every
-// code with its meanings and every class, bodies and file names included.
+// code with its meanings, every class and every guide, bodies and file
+// names included.
 // The same catalog always gives the same bytes.
 func (c *Catalog) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "\t")
-	return enc.Encode(catalogJSON{Codes: c.codes, Classes: c.classes})
+	return enc.Encode(catalogJSON{Codes: c.codes, Classes: c.classes, Guides: c.guides})
 }
 
 // LoadJSON reads a catalog that WriteJSON wrote and validates it as Load
@@ -49,6 +51,12 @@ func LoadJSON(data []byte) (*Catalog, error) {
 			return nil, fmt.Errorf("catalog JSON: classes[%d]: null", i)
 		}
 		c.add(parsedFile{class: k})
+	}
+	for i, g := range j.Guides {
+		if g == nil {
+			return nil, fmt.Errorf("catalog JSON: guides[%d]: null", i)
+		}
+		c.add(parsedFile{guide: g})
 	}
 	if errs := c.validate(); len(errs) > 0 {
 		return nil, errors.Join(errs...)

@@ -10,10 +10,13 @@ import (
 	"unicode/utf8"
 )
 
-// Result is one meaning that matches a search, with its score.
+// Result is one meaning that matches a search, or with Find a guide, with
+// its score. A meaning's Result has Code and Entry set; a guide's has
+// Guide set and Code and Entry nil.
 type Result struct {
 	Code  *Code
 	Entry *Entry
+	Guide *Guide
 	Score int
 }
 
@@ -80,12 +83,15 @@ type searchIndex struct {
 	vocab []string // every word of every field; a field holds indexes into it
 	runes [][]rune // vocab as runes, for edit distances
 	masks []uint64 // the letters of each vocab word, to skip most distances
+	ids   map[string]int32
 }
 
-// doc is one meaning as the search sees it.
+// doc is one meaning, or one guide, as the search sees it.
 type doc struct {
 	code       *Code
 	entry      *Entry
+	guide      *Guide
+	nums       []string // a guide's codes
 	num        string
 	class      string
 	registered bool
@@ -106,30 +112,7 @@ type field struct {
 }
 
 func newSearchIndex(codes []*Code) *searchIndex {
-	idx := &searchIndex{}
-	ids := map[string]int32{}
-	id := func(w string) int32 {
-		if i, ok := ids[w]; ok {
-			return i
-		}
-		i := int32(len(idx.vocab))
-		ids[w] = i
-		idx.vocab = append(idx.vocab, w)
-		idx.runes = append(idx.runes, []rune(w))
-		idx.masks = append(idx.masks, letters(w))
-		return i
-	}
-	newField := func(s string) field {
-		raw := tokens(s)
-		var f field
-		for _, w := range normalise(raw) {
-			f.words = append(f.words, id(w))
-		}
-		for i := 0; i+1 < len(raw); i++ {
-			f.compounds = append(f.compounds, id(stem(raw[i]+raw[i+1])))
-		}
-		return f
-	}
+	idx := &searchIndex{ids: map[string]int32{}}
 	for _, k := range codes {
 		for i := range k.Entries {
 			e := &k.Entries[i]
@@ -139,26 +122,57 @@ func newSearchIndex(codes []*Code) *searchIndex {
 				num:        strconv.Itoa(k.Code),
 				class:      k.Class(),
 				registered: e.Status.Registered(),
-				name:       newField(e.Name),
-				vendor:     newField(e.Vendor),
-				summary:    newField(e.Summary),
+				name:       idx.field(e.Name),
+				vendor:     idx.field(e.Vendor),
+				summary:    idx.field(e.Summary),
 			}
 			for _, a := range e.Aliases {
-				d.aliases = append(d.aliases, newField(a))
+				d.aliases = append(d.aliases, idx.field(a))
 			}
 			for _, kw := range e.Keywords {
-				d.keywords = append(d.keywords, newField(kw))
+				d.keywords = append(d.keywords, idx.field(kw))
 			}
-			for _, f := range slices.Concat([]field{d.name, d.vendor, d.summary}, d.aliases, d.keywords) {
-				d.all = append(d.all, f.words...)
-				d.all = append(d.all, f.compounds...)
-			}
-			slices.Sort(d.all)
-			d.all = slices.Compact(d.all)
-			idx.docs = append(idx.docs, d)
+			idx.add(d)
 		}
 	}
 	return idx
+}
+
+// id returns the vocabulary index of a word, adding it when new.
+func (idx *searchIndex) id(w string) int32 {
+	if i, ok := idx.ids[w]; ok {
+		return i
+	}
+	i := int32(len(idx.vocab))
+	idx.ids[w] = i
+	idx.vocab = append(idx.vocab, w)
+	idx.runes = append(idx.runes, []rune(w))
+	idx.masks = append(idx.masks, letters(w))
+	return i
+}
+
+// field splits s into a field of the index.
+func (idx *searchIndex) field(s string) field {
+	raw := tokens(s)
+	var f field
+	for _, w := range normalise(raw) {
+		f.words = append(f.words, idx.id(w))
+	}
+	for i := 0; i+1 < len(raw); i++ {
+		f.compounds = append(f.compounds, idx.id(stem(raw[i]+raw[i+1])))
+	}
+	return f
+}
+
+// add adds d to the index, with the set of all its words.
+func (idx *searchIndex) add(d doc) {
+	for _, f := range slices.Concat([]field{d.name, d.vendor, d.summary}, d.aliases, d.keywords) {
+		d.all = append(d.all, f.words...)
+		d.all = append(d.all, f.compounds...)
+	}
+	slices.Sort(d.all)
+	d.all = slices.Compact(d.all)
+	idx.docs = append(idx.docs, d)
 }
 
 // queryWord is one word of a query with how well it matches each word of

@@ -159,6 +159,80 @@ var searchTable = []struct {
 	{"auth", 401, ""},
 }
 
+// guideSearchTable is what people type to choose between codes, and the
+// guide Find must give first.
+var guideSearchTable = []struct {
+	query, guide string
+}{
+	// The examples of the issue that asked for the guides.
+	{"401 vs 403", "401-vs-403-vs-404-vs-407-vs-511"},
+	{"which status for validation error", "400-vs-409-vs-412-vs-422"},
+	{"redirect permanent or temporary", "redirects"},
+
+	{"403 vs 401", "401-vs-403-vs-404-vs-407-vs-511"},
+	{"unauthorized vs forbidden", "401-vs-403-vs-404-vs-407-vs-511"},
+	{"should i use 403 or 404", "401-vs-403-vs-404-vs-407-vs-511"},
+	{"401 or 407", "401-vs-403-vs-404-vs-407-vs-511"},
+	{"which redirect", "redirects"},
+	{"301 vs 302", "redirects"},
+	{"307 or 308", "redirects"},
+	{"502 vs 504", "500-vs-502-vs-503-vs-504"},
+	{"difference between 502 and 504", "500-vs-502-vs-503-vs-504"},
+	{"bad gateway vs gateway timeout", "500-vs-502-vs-503-vs-504"},
+	{"500 or 503", "500-vs-502-vs-503-vs-504"},
+	{"400 vs 422", "400-vs-409-vs-412-vs-422"},
+	{"409 or 422", "400-vs-409-vs-412-vs-422"},
+	{"409 vs 412", "400-vs-409-vs-412-vs-422"},
+	{"404 vs 410", "404-vs-410"},
+	{"gone or not found", "404-vs-410"},
+	{"which status for deleted resource", "404-vs-410"},
+	{"429 vs 503", "429-vs-503"},
+	{"rate limit vs overload", "429-vs-503"},
+	{"which status for rate limiting", "429-vs-503"},
+	{"which status code should i return", "choosing-a-status"},
+	{"choosing a status code", "choosing-a-status"},
+	{"status code decision tree", "choosing-a-status"},
+}
+
+// TestFindGuides checks that a query that asks to choose between codes
+// finds the guide first.
+func TestFindGuides(t *testing.T) {
+	t.Parallel()
+	cat := loadEmbedded(t)
+	for _, tt := range guideSearchTable {
+		res := cat.Find(tt.query, 5)
+		if len(res) == 0 || res[0].Guide == nil || res[0].Guide.Name != tt.guide {
+			t.Errorf("Find(%q) = %s, want the guide %s first", tt.query, describe(res), tt.guide)
+		}
+	}
+	for _, g := range cat.Guides() {
+		if res := cat.Find(g.Title, 3); len(res) == 0 || res[0].Guide != g {
+			t.Errorf("Find(%q) = %s, want the guide %s first", g.Title, describe(res), g.Name)
+		}
+	}
+}
+
+// TestFindKeepsCodesFirst checks that guides do not push a code down for a
+// query that names it: for every query of searchTable, Find gives first
+// what Search gives first.
+func TestFindKeepsCodesFirst(t *testing.T) {
+	t.Parallel()
+	cat := loadEmbedded(t)
+	for _, tt := range searchTable {
+		want := cat.Search(tt.query, 1)
+		got := cat.Find(tt.query, 5)
+		if len(got) == 0 || got[0].Entry != want[0].Entry {
+			t.Errorf("Find(%q) = %s, want %s first, as Search gives", tt.query, describe(got), describe(want))
+		}
+	}
+	for _, k := range cat.Codes() {
+		num := strconv.Itoa(k.Code)
+		if got := cat.Find(num, 5); got[0].Code != k {
+			t.Errorf("Find(%q) = %s, want %d first", num, describe(got), k.Code)
+		}
+	}
+}
+
 func TestSearchTable(t *testing.T) {
 	t.Parallel()
 	cat := loadEmbedded(t)
@@ -183,6 +257,10 @@ func TestSearchTable(t *testing.T) {
 func describe(res []catalog.Result) string {
 	var parts []string
 	for _, r := range res {
+		if r.Guide != nil {
+			parts = append(parts, fmt.Sprintf("guide %s (%d)", r.Guide.Name, r.Score))
+			continue
+		}
 		parts = append(parts, fmt.Sprintf("%d %s (%d)", r.Code.Code, r.Entry.Name, r.Score))
 	}
 	return strings.Join(parts, ", ")
@@ -334,6 +412,9 @@ func FuzzSearch(f *testing.F) {
 	for _, tt := range searchTable {
 		f.Add(tt.query, 10)
 	}
+	for _, tt := range guideSearchTable {
+		f.Add(tt.query, 3)
+	}
 	for _, s := range []string{"", " ", "5xx 4xx", "00", "999999", "a", "é", "timeout\x00", "ﬁle too big", "İ", strings.Repeat("gateway ", 40), strings.Repeat("x", 300)} {
 		f.Add(s, 5)
 	}
@@ -361,6 +442,15 @@ func FuzzSearch(f *testing.F) {
 			seen[r.Entry] = true
 			if i > 0 && res[i-1].Score < r.Score {
 				t.Errorf("Search(%q): scores not in order: %s", q, describe(res))
+			}
+		}
+		found := cat.Find(q, limit)
+		if len(found) > max(limit, 0) {
+			t.Fatalf("Find(%q, %d) returned %d results", q, limit, len(found))
+		}
+		for i, r := range found {
+			if (r.Guide == nil) == (r.Entry == nil) || r.Score <= 0 || (i > 0 && found[i-1].Score < r.Score) {
+				t.Errorf("Find(%q) = %s: want a guide or a meaning each, with scores > 0, best first", q, describe(found))
 			}
 		}
 		again := cat.Search(q, limit)

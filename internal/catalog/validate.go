@@ -35,6 +35,7 @@ func (c *Catalog) validate() []error {
 		checkClass(&p, k)
 	}
 	checkEveryClass(&p, c.classes)
+	c.checkGuides(&p)
 	return p
 }
 
@@ -75,6 +76,7 @@ var meaningChecks = []func(c *Catalog, p *problems, m meaning){
 	checkConstantNames,
 	checkSections,
 	checkBodyLinks,
+	checkGuideLinks,
 	checkRelated,
 }
 

@@ -2,12 +2,15 @@
 // server, CDN or object store to serve.
 //
 // The tree holds every documentation page in HTML, JSON and text, the
-// hashed static assets, sitemap.xml, robots.txt and 404.html, with a
-// precompressed .gz and .br copy of each file. Its bytes are the bytes the server sends for the same paths:
-// both render with the same Renderer and compress with package compress.
+// hashed static assets, sitemap.xml, robots.txt, openapi.json (with the
+// live endpoint's default limits) and 404.html, with a precompressed .gz
+// and .br copy of each file. Its bytes are the bytes the server sends for
+// the same paths: both render with the same Renderer and compress with
+// package compress.
 //
 // HTML pages are written as NAME.html for the clean URL /NAME ("/503" is
-// 503.html, "/" is index.html), except the page about status 404, which is
+// 503.html, "/" is index.html, "/guides/redirects" is
+// guides/redirects.html), except the page about status 404, which is
 // 404/index.html because 404.html is the site's not-found page. JSON and
 // text forms keep their URL's name (503.json, 5xx.txt, codes.json).
 //
@@ -30,6 +33,7 @@ import (
 	"sync"
 
 	"github.com/httpstatus/httpstatus/internal/compress"
+	"github.com/httpstatus/httpstatus/internal/openapi"
 	"github.com/httpstatus/httpstatus/internal/render"
 )
 
@@ -109,6 +113,7 @@ func sources(rnd *render.Renderer, base string) []source {
 		source{name: NotFoundFile, compress: true, body: func() ([]byte, error) { return rnd.NotFound("/", render.HTML) }},
 		source{name: "sitemap.xml", compress: true, body: func() ([]byte, error) { return rnd.Sitemap(base), nil }},
 		source{name: "robots.txt", compress: true, body: func() ([]byte, error) { return rnd.Robots(base), nil }},
+		source{name: strings.TrimPrefix(openapi.Path, "/"), compress: true, body: func() ([]byte, error) { return openapi.Document(rnd), nil }},
 		source{name: MarkerFile, body: func() ([]byte, error) { return []byte(markerText), nil }},
 	)
 	return out

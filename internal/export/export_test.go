@@ -23,6 +23,7 @@ import (
 	"github.com/httpstatus/httpstatus/content"
 	"github.com/httpstatus/httpstatus/internal/catalog"
 	"github.com/httpstatus/httpstatus/internal/export"
+	"github.com/httpstatus/httpstatus/internal/openapi"
 	"github.com/httpstatus/httpstatus/internal/render"
 	"github.com/httpstatus/httpstatus/internal/server"
 	"github.com/httpstatus/httpstatus/web"
@@ -149,6 +150,10 @@ func TestPageFile(t *testing.T) {
 		{render.Page{Kind: render.KindCode, Code: 404, Format: render.HTML}, "404/index.html"},
 		{render.Page{Kind: render.KindCode, Code: 404, Format: render.Text, Explicit: true}, "404.txt"},
 		{render.Page{Kind: render.KindCodes, Format: render.JSON, Explicit: true}, "codes.json"},
+		{render.Page{Kind: render.KindGuides, Format: render.HTML}, "guides.html"},
+		{render.Page{Kind: render.KindGuides, Format: render.JSON, Explicit: true}, "guides.json"},
+		{render.Page{Kind: render.KindGuide, Guide: "404-vs-410", Format: render.HTML}, "guides/404-vs-410.html"},
+		{render.Page{Kind: render.KindGuide, Guide: "404-vs-410", Format: render.Text, Explicit: true}, "guides/404-vs-410.txt"},
 	}
 	for _, tt := range tests {
 		if got := export.PageFile(tt.p); got != tt.want {
@@ -159,9 +164,10 @@ func TestPageFile(t *testing.T) {
 
 // pageFileRule is the export's naming rule, written out here rather than
 // taken from export.PageFile, the function under test: an HTML page is
-// NAME.html for its clean URL /NAME ("/" is index.html), except the page
-// about status 404, which is 404/index.html because 404.html is the
-// not-found page; a JSON or text form keeps its URL's name.
+// NAME.html for its clean URL /NAME ("/" is index.html, /guides/redirects
+// is guides/redirects.html), except the page about status 404, which is
+// 404/index.html because 404.html is the not-found page; a JSON or text
+// form keeps its URL's name.
 func pageFileRule(t *testing.T, p render.Page) string {
 	t.Helper()
 	var name string
@@ -174,6 +180,10 @@ func pageFileRule(t *testing.T, p render.Page) string {
 		name = strconv.Itoa(p.Code)
 	case render.KindCodes:
 		name = "codes"
+	case render.KindGuides:
+		name = "guides"
+	case render.KindGuide:
+		name = "guides/" + p.Guide
 	default:
 		t.Fatalf("page %+v: a kind this test has no naming rule for", p)
 	}
@@ -213,28 +223,32 @@ func wantTree(t *testing.T, rnd *render.Renderer) (want map[string][]byte, codes
 	want["404.html"] = nf
 	want["sitemap.xml"] = rnd.Sitemap(base)
 	want["robots.txt"] = rnd.Robots(base)
+	want["openapi.json"] = openapi.Document(rnd)
 	return want, codes
 }
 
 // checkNamesAndKinds checks the export's file names against a list and
 // its files by kind against the count each kind must have: every code
 // has its HTML page (404's in 404/; 404.html is the not-found page), JSON
-// and text, each class its three, and each of the sources source files a
-// .gz and a .br copy.
-func checkNamesAndKinds(t *testing.T, files map[string][]byte, sources, codes int) {
+// and text, each class and each guide, and the index of the guides, its
+// three, and each of the sources source files a .gz and a .br copy.
+func checkNamesAndKinds(t *testing.T, files map[string][]byte, sources, codes, guides int) {
 	t.Helper()
 	for _, name := range []string{
 		"index.html", "index.json", "index.txt", "codes.json", "1xx.html", "5xx.json", "5xx.txt",
 		"200.html", "418.html", "503.html", "503.json", "503.txt", "999.html", "999.json",
 		"404/index.html", "404/index.html.gz", "404/index.html.br", "404.json", "404.txt",
-		"404.html", "404.html.gz", "503.html.gz", "503.json.br", "sitemap.xml", "robots.txt",
+		"404.html", "404.html.gz", "503.html.gz", "503.json.br", "sitemap.xml", "robots.txt", "openapi.json", "openapi.json.br",
 		".httpstatus-export",
+		"guides.html", "guides.json", "guides.txt", "guides.html.gz", "guides/choosing-a-status.html",
+		"guides/choosing-a-status.json", "guides/choosing-a-status.txt", "guides/redirects.html.br",
+		"guides/401-vs-403-vs-404-vs-407-vs-511.html", "guides/404-vs-410.json", "guides/429-vs-503.txt",
 	} {
 		if _, ok := files[name]; !ok {
 			t.Errorf("no %s in the export", name)
 		}
 	}
-	for _, name := range []string{"404/index.json", "404/index.txt", "index/index.html", "503/index.html", "codes.html", "503"} {
+	for _, name := range []string{"404/index.json", "404/index.txt", "index/index.html", "503/index.html", "codes.html", "503", "guides/index.html", "guides/redirects"} {
 		if _, ok := files[name]; ok {
 			t.Errorf("%s in the export: no URL names it", name)
 		}
@@ -249,6 +263,7 @@ func checkNamesAndKinds(t *testing.T, files map[string][]byte, sources, codes in
 		{"code JSON forms", regexp.MustCompile(`^\d{3}\.json$`), codes},
 		{"code text forms", regexp.MustCompile(`^\d{3}\.txt$`), codes},
 		{"class pages", regexp.MustCompile(`^[1-5]xx\.(html|json|txt)$`), 15},
+		{"guide pages and their index", regexp.MustCompile(`^guides(/[a-z0-9-]+)?\.(html|json|txt)$`), 3 * (1 + guides)},
 		{"gzip copies", regexp.MustCompile(`\.gz$`), sources},
 		{"brotli copies", regexp.MustCompile(`\.br$`), sources},
 	}
@@ -280,7 +295,7 @@ func TestTree(t *testing.T) {
 	x := exported(t)
 	files, modes := x.files, x.modes
 	want, codes := wantTree(t, rnd)
-	checkNamesAndKinds(t, files, len(want), codes)
+	checkNamesAndKinds(t, files, len(want), codes, len(rnd.Catalog().Guides()))
 	if _, ok := files[export.MarkerFile]; !ok {
 		t.Errorf("no %s", export.MarkerFile)
 	}

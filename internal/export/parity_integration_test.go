@@ -233,7 +233,7 @@ func sitePaths(t *testing.T, client *http.Client, base string, rnd *render.Rende
 	for _, a := range rnd.Assets() {
 		add(a.Path)
 	}
-	for _, p := range []string{"/sitemap.xml", "/robots.txt", "/index.html", "/503.html", "/5xx.html", "/404.html", "/404.json"} {
+	for _, p := range []string{"/sitemap.xml", "/robots.txt", "/openapi.json", "/index.html", "/503.html", "/5xx.html", "/404.html", "/404.json"} {
 		add(p)
 	}
 	return paths
@@ -302,8 +302,9 @@ feed:
 // into a fresh directory, serves it with a real nginx and deploy/nginx.conf
 // (as shipped, and with its brotli lines on), runs "httpstatus serve"
 // beside it, and compares every URL of the sitemap, every JSON and text
-// form, the assets, robots.txt, sitemap.xml and a set of unknown paths:
-// status, body bytes and headers, plain, gzip and (with brotli) br.
+// form, the assets, robots.txt, sitemap.xml, openapi.json and a set of
+// unknown paths: status, body bytes and headers, plain, gzip and (with
+// brotli) br.
 func TestNginxParityIntegration(t *testing.T) {
 	nginx, err := exec.LookPath("nginx")
 	if err != nil {

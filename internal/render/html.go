@@ -21,6 +21,9 @@ func (r *Renderer) Code(code int, f Format) ([]byte, error) {
 			return nil, err
 		}
 	}
+	if err := r.guideTablesHTML(p); err != nil {
+		return nil, err
+	}
 	p.addTOC()
 	return r.execute("code", p)
 }
@@ -70,9 +73,13 @@ func (r *Renderer) Codes() ([]byte, error) {
 	return marshal(list)
 }
 
+// MaxQuery is the longest search query, in bytes, that the site answers.
+const MaxQuery = 200
+
 // Search renders the results of a query in format f: the catalog's
-// ranking, led by the page of an unassigned number when the query is one
-// ("299"), since every number from 100 to 599 has a page.
+// ranking of meanings and guides (catalog.Find), led by the page of an
+// unassigned number when the query is one ("299"), since every number from
+// 100 to 599 has a page.
 func (r *Renderer) Search(q string, f Format) ([]byte, error) {
 	p := r.searchData(q)
 	switch f {
@@ -103,16 +110,28 @@ func (r *Renderer) searchData(q string) *searchPage {
 	if l, ok := r.unassignedLink(strings.TrimSpace(q)); ok {
 		p.Results = append(p.Results, l)
 	}
-	for _, res := range r.cat.Search(q, 50) {
-		p.Results = append(p.Results, linkTo(res.Code, res.Entry))
-	}
+	p.Results = append(p.Results, r.found(q, 50)...)
 	return p
 }
 
+// found returns the links to at most limit results of catalog.Find for q:
+// meanings of codes and guides, best first.
+func (r *Renderer) found(q string, limit int) []codeLink {
+	var out []codeLink
+	for _, res := range r.cat.Find(q, limit) {
+		if res.Guide != nil {
+			out = append(out, guideResult(res.Guide))
+			continue
+		}
+		out = append(out, linkTo(res.Code, res.Entry))
+	}
+	return out
+}
+
 // NotFound renders the page for a path that names nothing. The text and
-// JSON forms list the codes closest to what the path says. The HTML form is
-// the same for every path, so that a static host can serve it as 404.html;
-// its script suggests codes in the browser.
+// JSON forms list the codes and guides closest to what the path says. The
+// HTML form is the same for every path, so that a static host can serve it
+// as 404.html; its script suggests codes and guides in the browser.
 func (r *Renderer) NotFound(path string, f Format) ([]byte, error) {
 	p := &notFoundPage{}
 	p.Title = "Page not found"
@@ -125,9 +144,7 @@ func (r *Renderer) NotFound(path string, f Format) ([]byte, error) {
 	p.Crumbs = []crumb{{"Home", "/"}, {"Not found", ""}}
 	p.Beyond = r.cat.Beyond()
 	q := strings.NewReplacer("/", " ", "-", " ", "_", " ", ".", " ", "+", " ").Replace(path)
-	for _, res := range r.cat.Search(q, 5) {
-		p.Suggestions = append(p.Suggestions, linkTo(res.Code, res.Entry))
-	}
+	p.Suggestions = r.found(q, 5)
 	switch f {
 	case JSON:
 		return marshal(notFoundJSON{Error: "not found", Path: path, Suggestions: jsonLinks(p.Suggestions)})

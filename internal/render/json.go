@@ -33,6 +33,8 @@ type codeJSON struct {
 	Assigned bool        `json:"assigned"`
 	TreatAs  int         `json:"treat_as,omitempty"`
 	Entries  []entryJSON `json:"entries"`
+	// Guides are the guides the code belongs to.
+	Guides []guideLinkJSON `json:"guides"`
 	credit
 }
 
@@ -107,8 +109,11 @@ func constantsJSONOf(c catalog.Constants) constantsJSON {
 	return j
 }
 
+// linkJSON is a code in a list or a result of a search. A guide among
+// search results has no code, the status "guide" and its name in guide.
 type linkJSON struct {
-	Code    int    `json:"code"`
+	Code    int    `json:"code,omitempty"`
+	Guide   string `json:"guide,omitempty"`
 	Name    string `json:"name"`
 	Summary string `json:"summary"`
 	Status  string `json:"status"`
@@ -154,7 +159,7 @@ func nonNil[T any](s []T) []T {
 }
 
 func codeJSONOf(p *codePage) codeJSON {
-	j := codeJSON{credit: contentCredit(), Code: p.Code, Class: p.ClassName, URL: p.Path, Assigned: len(p.Entries) > 0, TreatAs: p.TreatAs, Entries: []entryJSON{}}
+	j := codeJSON{credit: contentCredit(), Code: p.Code, Class: p.ClassName, URL: p.Path, Assigned: len(p.Entries) > 0, TreatAs: p.TreatAs, Entries: []entryJSON{}, Guides: guideJSONLinks(p.Guides)}
 	for _, v := range p.Entries {
 		e := v.Entry
 		if j.Name == "" {
@@ -173,7 +178,7 @@ func codeJSONOf(p *codePage) codeJSON {
 func jsonLinks(ls []codeLink) []linkJSON {
 	out := []linkJSON{}
 	for _, l := range ls {
-		out = append(out, linkJSON{Code: l.Code, Name: l.Name, Summary: l.Summary, Status: string(l.Status), Vendor: l.Vendor, URL: l.URL})
+		out = append(out, linkJSON{Code: l.Code, Guide: l.Guide, Name: l.Name, Summary: l.Summary, Status: string(l.Status), Vendor: l.Vendor, URL: l.URL})
 	}
 	return out
 }
@@ -198,4 +203,32 @@ func marshal(v any) ([]byte, error) {
 		return nil, fmt.Errorf("encode json: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// A JSONForm is one kind of JSON document the site serves: a name and
+// description for documents that describe the site (its OpenAPI
+// description), and a value of its Go type, from which a JSON Schema of it
+// can be generated. A field added to the type is in the schema.
+type JSONForm struct {
+	Name        string
+	Description string
+	Value       any
+}
+
+// JSONForms returns the JSON forms of the site's pages, and the names of
+// the types they hold that a document should name (CodeLink, not the
+// linkJSON of this package).
+func JSONForms() []JSONForm {
+	return []JSONForm{
+		{"Code", "One status code: every meaning it has, the registered or best-known one first; an unassigned number from 100 to 599 has none, and treat_as names the code clients treat it as.", codeJSON{}},
+		{"CodeList", "Every code of the catalog, each as /{code}.json gives it, with the content's licence and credit said once for the list.", codesJSON{}},
+		{"Class", "One class of status codes (1xx to 5xx): what it means, where it appears, and its codes.", classJSON{}},
+		{"Search", "The results of a search, best first.", searchJSON{}},
+		{"NotFound", "The answer to a path that names nothing, with the codes closest to what it says.", notFoundJSON{}},
+		{"Entry", "One meaning of a status code.", entryJSON{}},
+		{"CodeLink", "A link to the page of one meaning of a code, as tables and search results list it.", linkJSON{}},
+		{"Guide", "One guide: choosing a status (a decision tree) or a comparison of codes people confuse (a table), with its codes and sources.", guideJSON{}},
+		{"GuideList", "Every guide, with the content's licence and credit.", guidesJSON{}},
+		{"GuideLink", "A guide in a list: its name, title, summary, page and codes.", guideLinkJSON{}},
+	}
 }

@@ -12,10 +12,12 @@ type Kind uint8
 
 // The kinds of documentation page.
 const (
-	KindHome  Kind = iota + 1 // "/"
-	KindClass                 // "/5xx"
-	KindCode                  // "/503"
-	KindCodes                 // "/codes.json"
+	KindHome   Kind = iota + 1 // "/"
+	KindClass                  // "/5xx"
+	KindCode                   // "/503"
+	KindCodes                  // "/codes.json"
+	KindGuides                 // "/guides", the index of the guides
+	KindGuide                  // "/guides/404-vs-410"
 )
 
 // Page identifies one documentation page in one format. It is comparable
@@ -24,14 +26,15 @@ type Page struct {
 	Kind   Kind
 	Code   int    // KindCode
 	Class  string // KindClass: "5xx"
+	Guide  string // KindGuide: "404-vs-410"
 	Format Format
 	// Explicit is set when the path names the format with an extension
 	// ("/503.json"); otherwise the format comes from Accept.
 	Explicit bool
 }
 
-// Path returns the URL path of the page: "/503", "/503.json", "/5xx.txt".
-// An HTML page's path has no extension.
+// Path returns the URL path of the page: "/503", "/503.json", "/5xx.txt",
+// "/guides/404-vs-410". An HTML page's path has no extension.
 func (p Page) Path() string {
 	var s string
 	switch p.Kind {
@@ -46,6 +49,10 @@ func (p Page) Path() string {
 		s = "/" + strconv.Itoa(p.Code)
 	case KindCodes:
 		return "/codes.json"
+	case KindGuides:
+		s = "/" + catalog.GuideDir
+	case KindGuide:
+		s = "/" + catalog.GuideDir + "/" + p.Guide
 	}
 	if p.Format != HTML || p.Explicit {
 		s += "." + p.Format.Ext()
@@ -54,8 +61,9 @@ func (p Page) Path() string {
 }
 
 // ParsePath returns the page that a URL path names: "/", "/503",
-// "/503.json", "/5xx", "/5xx.txt", "/codes.json", "/index.txt". A number
-// from 100 to 599 always names a page; catalog decides the rest (999).
+// "/503.json", "/5xx", "/5xx.txt", "/codes.json", "/index.txt", "/guides",
+// "/guides/404-vs-410.json". A number from 100 to 599 always names a page;
+// catalog decides the rest (999) and which guides exist.
 func ParsePath(cat *catalog.Catalog, path string) (Page, bool) {
 	if path == "/" {
 		return Page{Kind: KindHome, Format: HTML}, true
@@ -74,6 +82,17 @@ func ParsePath(cat *catalog.Catalog, path string) (Page, bool) {
 	}
 	if name == "index" && hasExt {
 		p.Kind = KindHome
+		return p, true
+	}
+	if name == catalog.GuideDir {
+		p.Kind = KindGuides
+		return p, true
+	}
+	if guide, ok := strings.CutPrefix(name, catalog.GuideDir+"/"); ok {
+		if _, err := cat.Guide(guide); err != nil {
+			return Page{}, false
+		}
+		p.Kind, p.Guide = KindGuide, guide
 		return p, true
 	}
 	// name, not ParseClass's copy, and InRange before Lookup: a request
@@ -108,13 +127,18 @@ func (r *Renderer) Render(p Page) ([]byte, error) {
 		return r.Class(p.Class, p.Format)
 	case KindCodes:
 		return r.Codes()
+	case KindGuides:
+		return r.Guides(p.Format)
+	case KindGuide:
+		return r.Guide(p.Guide, p.Format)
 	}
 	return r.Code(p.Code, p.Format)
 }
 
 // Pages returns every documentation page of the site in every format, in
-// a fixed order: the home page, the classes, each number from 100 to 599
-// and any catalog code beyond, and codes.json. HTML pages are listed with
+// a fixed order: the home page, the classes, the guides' index and each
+// guide, each number from 100 to 599 and any catalog code beyond, and
+// codes.json. HTML pages are listed with
 // their clean paths ("/503"); the JSON and text forms with extensions.
 func (r *Renderer) Pages() []Page {
 	var out []Page
@@ -127,6 +151,10 @@ func (r *Renderer) Pages() []Page {
 	add(Page{Kind: KindHome})
 	for _, k := range r.cat.Classes() {
 		add(Page{Kind: KindClass, Class: k.Name})
+	}
+	add(Page{Kind: KindGuides})
+	for _, g := range r.cat.Guides() {
+		add(Page{Kind: KindGuide, Guide: g.Name})
 	}
 	last := 599
 	if codes := r.cat.Codes(); len(codes) > 0 && codes[len(codes)-1].Code > last {

@@ -36,6 +36,7 @@ type codeLink struct {
 	URL     string
 	Status  catalog.Status
 	Vendor  string
+	Guide   string // a guide's name, when the link is to a guide
 	// Also marks a meaning after a code's first in a table of every
 	// meaning: its row links to the meaning's part of the page and names
 	// its vendor.
@@ -122,6 +123,10 @@ type codePage struct {
 	TreatAs    int // for an unassigned code: the x00 of its class
 	TreatName  string
 	TOC        []tocItem // the table of contents of a long page, or nil
+	// Guides are the guides the code belongs to, and GuideTables the
+	// tables of those that show their table on the pages of their codes.
+	Guides      []guideLink
+	GuideTables []guideTable
 }
 
 type classPage struct {
@@ -135,6 +140,7 @@ type homePage struct {
 	base
 	Notice  string
 	Classes []*catalog.Class
+	Guides  []guideLink
 	Rows    []codeLink
 }
 
@@ -267,6 +273,7 @@ func (r *Renderer) codeData(code int) (*codePage, error) {
 			}
 			p.Entries = append(p.Entries, v)
 		}
+		r.addGuides(p)
 	}
 	prev, next := r.neighbours(code)
 	if prev != nil {
@@ -315,6 +322,9 @@ func (r *Renderer) homeData() *homePage {
 	p.Title = "HTTP Status Codes"
 	p.Description = "A reference of every HTTP status code: registered, unofficial and vendor-specific, with the RFCs, headers, caching and retry rules."
 	p.Path = "/"
+	for _, g := range r.cat.Guides() {
+		p.Guides = append(p.Guides, linkToGuide(g))
+	}
 	for _, k := range r.cat.Codes() {
 		p.Rows = append(p.Rows, meaningLinks(k)...)
 	}
@@ -375,6 +385,9 @@ func (p *codePage) addTOC() {
 			break
 		}
 		items = append(items, tocItem{ID: v.Anchor, Title: v.Name, Note: v.Label, Sub: secs})
+	}
+	if len(p.Guides) > 0 {
+		items = append(items, tocItem{ID: "guides", Title: "Guides"})
 	}
 	if n >= minTOC {
 		p.TOC = items

@@ -58,7 +58,8 @@ func compareGolden(t *testing.T, name string, got []byte) {
 
 func TestGolden(t *testing.T) {
 	r := newRenderer(t)
-	for _, p := range []string{"/", "/index.txt", "/503", "/503.json", "/503.txt", "/5xx", "/5xx.json", "/5xx.txt", "/299", "/299.txt", "/499.txt"} {
+	for _, p := range []string{"/", "/index.txt", "/503", "/503.json", "/503.txt", "/5xx", "/5xx.json", "/5xx.txt", "/299", "/299.txt", "/499.txt",
+		"/guides", "/guides.txt", "/guides/choosing-a-status", "/guides/choosing-a-status.json", "/guides/choosing-a-status.txt", "/guides/redirects", "/guides/redirects.txt"} {
 		page, ok := render.ParsePath(r.Catalog(), p)
 		if !ok {
 			t.Fatalf("ParsePath(%q) failed", p)
@@ -160,7 +161,7 @@ func TestEveryPageRenders(t *testing.T) {
 		}
 		seen[path] = true
 		back, ok := render.ParsePath(r.Catalog(), path)
-		if !ok || back.Kind != p.Kind || back.Format != p.Format || back.Code != p.Code || back.Class != p.Class {
+		if !ok || back.Kind != p.Kind || back.Format != p.Format || back.Code != p.Code || back.Class != p.Class || back.Guide != p.Guide {
 			t.Errorf("ParsePath(%q) = %+v, %v; want %+v", path, back, ok, p)
 		}
 		out, err := r.Render(p)
@@ -191,6 +192,10 @@ func TestParsePath(t *testing.T) {
 		{"/299", true}, {"/999", true}, {"/5xx", true}, {"/5xx.json", true}, {"/codes.json", true},
 		{"/600", false}, {"/099", false}, {"/503.xml", false}, {"/503.text", false}, {"/5XX", false},
 		{"/6xx", false}, {"/503.json.txt", false}, {"/abc", false}, {"/index", false}, {"/codes", false},
+		{"/guides", true}, {"/guides.json", true}, {"/guides.txt", true}, {"/guides/404-vs-410", true},
+		{"/guides/404-vs-410.json", true}, {"/guides/404-vs-410.txt", true}, {"/guides/404-vs-410.html", true},
+		{"/guides/", false}, {"/guides/nope", false}, {"/guides/404-vs-410/", false}, {"/guides/404-vs-410.xml", false},
+		{"/guides/404-vs-410/x", false}, {"/guides/../404", false}, {"/guides.xml", false},
 	}
 	for _, tt := range tests {
 		if _, ok := render.ParsePath(r.Catalog(), tt.path); ok != tt.ok {

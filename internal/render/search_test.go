@@ -152,3 +152,39 @@ func stripANSI(s string) string {
 	}
 	return b.String()
 }
+
+// TestSearchGuideFirst checks that a query that asks to choose between
+// codes leads every form of Search with the guide.
+func TestSearchGuideFirst(t *testing.T) {
+	t.Parallel()
+	r := newRenderer(t)
+	const q, url = "401 vs 403", "/guides/401-vs-403-vs-404-vs-407-vs-511"
+	b, err := r.Search(q, render.JSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Results []struct {
+			Code   int    `json:"code"`
+			Guide  string `json:"guide"`
+			Status string `json:"status"`
+			URL    string `json:"url"`
+		} `json:"results"`
+	}
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Results) < 3 || got.Results[0].URL != url || got.Results[0].Status != "guide" || got.Results[0].Code != 0 || got.Results[0].Guide != "401-vs-403-vs-404-vs-407-vs-511" {
+		t.Fatalf("Search(%q, JSON) = %+v, want the guide %s first", q, got.Results, url)
+	}
+	h, _ := r.Search(q, render.HTML)
+	results := string(h)[strings.Index(string(h), `<ol class="results">`):]
+	if first := results[:strings.Index(results, "</li>")]; !strings.Contains(first, `<a href="`+url+`"><span class="tag">Guide</span>`) {
+		t.Errorf("Search(%q, HTML): first result %q, want the guide", q, first)
+	}
+	txt, _ := r.Search(q, render.Text)
+	lines := strings.Split(string(txt), "\n")
+	if len(lines) < 4 || !strings.HasPrefix(lines[3], "Guide: 401 vs 403") {
+		t.Errorf("Search(%q, Text) = %q, want the guide first", q, txt)
+	}
+}

@@ -226,6 +226,7 @@ func (r *Renderer) codeTextColor(p *codePage, color bool) []byte {
 			}
 		}
 	}
+	r.codeGuidesText(w, p)
 	w.blank()
 	w.para("", "", p.Notice)
 	w.credit()
@@ -269,6 +270,12 @@ func homeText(p *homePage) []byte {
 	for _, k := range p.Classes {
 		w.wrap("", "     ", fmt.Sprintf("%s  %s: %s", k.Name, k.Title, k.Lead))
 	}
+	if len(p.Guides) > 0 {
+		w.heading("Guides")
+		for _, g := range p.Guides {
+			w.wrap("", "     ", g.Title+"  "+g.URL)
+		}
+	}
 	w.heading("All status codes")
 	w.list(p.Rows)
 	w.credit()
@@ -276,8 +283,12 @@ func homeText(p *homePage) []byte {
 }
 
 // listLine is "503  Service Unavailable (vendor)", the code and name in the
-// colour of the class when the writer has colour.
+// colour of the class when the writer has colour; a guide's is "Guide:
+// its title".
 func (w *textWriter) listLine(l codeLink) string {
+	if l.Guide != "" {
+		return w.style("1", "Guide: "+l.Name)
+	}
 	s := w.style(classColour(l.Class), strconv.Itoa(l.Code)+"  "+l.Name)
 	if l.Vendor != "" {
 		s += " (" + l.Vendor + ")"
@@ -306,6 +317,9 @@ func searchText(p *searchPage, color bool) []byte {
 	}
 	for _, l := range p.Results {
 		w.wrap("", "     ", w.listLine(l))
+		if l.Guide != "" {
+			w.wrap("     ", "     ", l.URL)
+		}
 		w.para("     ", "     ", l.Summary)
 	}
 	return done(w)
@@ -322,7 +336,7 @@ func notFoundText(p *notFoundPage) []byte {
 	if len(p.Suggestions) > 0 {
 		w.heading("Did you mean")
 		for _, l := range p.Suggestions {
-			w.wrap("- ", "  ", fmt.Sprintf("%s  /%d", w.listLine(l), l.Code))
+			w.wrap("- ", "  ", w.listLine(l)+"  "+l.URL)
 		}
 	}
 	return done(w)

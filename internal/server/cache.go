@@ -107,7 +107,7 @@ const (
 
 // cache holds rendered pages. Lookups are one atomic load with no lock,
 // so serving a cached page costs no contention between requests. Pages
-// that have no slot (none today) fall back to a map under a mutex.
+// that have no slot (the guides) fall back to a map under a mutex.
 type cache struct {
 	slots [slotsPerFmt * 3]atomic.Pointer[body]
 

@@ -107,8 +107,8 @@ func serveBody(w http.ResponseWriter, r *http.Request, status int, b *body) {
 func (s *Server) handleSearch() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query().Get("q")
-		if len(q) > 200 {
-			s.serveError(w, r, http.StatusBadRequest, "The query is longer than 200 bytes.")
+		if len(q) > render.MaxQuery {
+			s.serveError(w, r, http.StatusBadRequest, "The query is longer than "+strconv.Itoa(render.MaxQuery)+" bytes.")
 			return
 		}
 		w.Header()["Vary"] = hVaryAll
@@ -198,13 +198,18 @@ func (s *Server) handleFavicon() http.Handler {
 	})
 }
 
-// handleSiteFile serves a file such as robots.txt or sitemap.xml, with the
-// same bytes a static export holds. It is rendered once, by the first
-// request for it: the sitemap lists every page, and a server's start need
-// not wait for it.
+// handleSiteFile serves a file such as robots.txt, sitemap.xml or
+// openapi.json, with the same bytes a static export holds. It is rendered
+// once, by the first request for it: the sitemap lists every page, and a
+// server's start need not wait for it. JSON may be read by any site's
+// scripts, as the pages' JSON forms.
 func (s *Server) handleSiteFile(ctype string, render func() []byte) http.Handler {
 	b := sync.OnceValue(func() *body { return newBody(ctype, render()) })
+	json := ctype == "application/json"
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if json {
+			w.Header()["Access-Control-Allow-Origin"] = hAnyOrigin
+		}
 		w.Header()["Cache-Control"] = hCachePage
 		serveBody(w, r, http.StatusOK, b())
 	})

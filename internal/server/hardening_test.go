@@ -684,6 +684,10 @@ func FuzzRequest(f *testing.F) {
 		{"OPTIONS", "*", "", "", ""},
 		{"GET", "/metrics", "", "", ""},
 		{"GET", "/999.txt", "text/plain;q=1.0000", "gzip;q=0.001", ""},
+		{"GET", "/guides/404-vs-410", "application/json", "br", ""},
+		{"DELETE", "/guides/", "", "", ""},
+		{"GET", "/status/200?fault=reset-before-headers", "", "", ""},
+		{"GET", "/status/200?bytes=100&fault=truncate", "", "", ""},
 	} {
 		f.Add(seed[0], seed[1], seed[2], seed[3], seed[4])
 	}
@@ -698,7 +702,15 @@ func FuzzRequest(f *testing.F) {
 		}
 		before := log.errors.Load()
 		rec := httptest.NewRecorder()
-		s.ServeHTTP(rec, req)
+		if aborted := serveAborting(s, rec, req); aborted {
+			// A fault breaks the connection as net/http lets a handler
+			// do, with http.ErrAbortHandler, when the writer cannot be
+			// hijacked (as here): only a request that asks for one may.
+			if !strings.Contains(strings.ToLower(req.URL.RawQuery), "fault=") {
+				t.Fatalf("%q: the handler aborted a request that asked for no fault", firstLine(raw))
+			}
+			return
+		}
 		res := rec.Result()
 		if n := log.errors.Load() - before; n != 0 {
 			t.Fatalf("%q: %d errors logged:\n%s", firstLine(raw), n, log.String())
@@ -792,4 +804,20 @@ func BenchmarkMiddleware(b *testing.B) {
 			}
 		})
 	}
+}
+
+// serveAborting serves req and reports whether the handler aborted it
+// with http.ErrAbortHandler, which net/http's server recovers silently;
+// any other panic goes on.
+func serveAborting(h http.Handler, w http.ResponseWriter, req *http.Request) (aborted bool) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v != http.ErrAbortHandler {
+				panic(v)
+			}
+			aborted = true
+		}
+	}()
+	h.ServeHTTP(w, req)
+	return false
 }

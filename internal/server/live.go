@@ -58,7 +58,8 @@ func (s *Server) handleStatus() http.Handler {
 }
 
 // liveOptions are the live endpoint's settings from Options, the same for
-// /status/ and the --live-addr listener.
+// /status/ and the --live-addr listener, and for /openapi.json, which
+// describes them.
 func (s *Server) liveOptions() []live.Option {
 	return []live.Option{
 		live.WithCatalog(s.rnd.Catalog()),

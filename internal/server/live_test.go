@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -305,5 +306,76 @@ func TestFaultThroughSite(t *testing.T) {
 		if tt.minData > 0 && !strings.Contains(string(data), "\r\n\r\n0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn") {
 			t.Errorf("fault=%s through the site: %q, want the head and the first 50 bytes of the body", tt.fault, data)
 		}
+	}
+}
+
+// TestFaultCounted checks that a request whose connection a fault broke
+// before any status is counted and logged as such (code "aborted",
+// status 0), not as the 200 that net/http would have sent: over HTTP/1.1,
+// where the fault takes the connection, over HTTP/2, where it aborts the
+// stream, and on the --live-addr listener; a fault after the headers
+// counts the status it sent.
+func TestFaultCounted(t *testing.T) {
+	t.Parallel()
+	log := newErrorCounter(slog.LevelDebug)
+	s := hardServer(t, slog.New(log), Options{})
+	ts := httptest.NewServer(s)
+	defer ts.Close()
+	h2 := httptest.NewUnstartedServer(s)
+	h2.EnableHTTP2 = true
+	h2.StartTLS()
+	defer h2.Close()
+	compat := httptest.NewServer(s.Compat())
+	defer compat.Close()
+
+	send := func(addr, request string) {
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		fmt.Fprintf(conn, "%s\r\nHost: x\r\n\r\n", request)
+		conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+		io.ReadAll(conn)
+	}
+	for _, f := range []string{"reset-before-headers", "close-before-headers", "garbage", "reset-mid-body"} {
+		send(ts.Listener.Addr().String(), "GET /status/201?fault="+f+" HTTP/1.1")
+	}
+	send(compat.Listener.Addr().String(), "GET /202 HTTP/1.1\r\nX-HttpStatus-AbortBeforeHeaders: true")
+	client := h2.Client()
+	client.Transport.(*http.Transport).TLSClientConfig.NextProtos = []string{"h2"}
+	if res, err := client.Get(h2.URL + "/status/201?fault=reset-before-headers"); err == nil {
+		res.Body.Close()
+		t.Errorf("HTTP/2 reset-before-headers: %d, want a stream reset", res.StatusCode)
+	}
+	// A handler may return after its client saw the reset.
+	route := `route="/status/{codes...}"`
+	for deadline := time.Now().Add(5 * time.Second); counterValue(t, s, `httpstatus_http_requests_total{code="aborted",`+route+`}`) != 4; {
+		if time.Now().After(deadline) {
+			t.Fatalf("after 4 faults before the headers: %v requests counted as aborted, want 4", counterValue(t, s, `httpstatus_http_requests_total{code="aborted",`+route+`}`))
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	for series, want := range map[string]float64{
+		`httpstatus_http_requests_total{code="201",` + route + `}`:                 1,
+		`httpstatus_http_requests_total{code="200",` + route + `}`:                 -1, // no such series
+		`httpstatus_http_requests_total{code="aborted",route="live-addr /{code}"}`: 1,
+	} {
+		if got := counterValue(t, s, series); got != want {
+			t.Errorf("%s = %v, want %v", series, got, want)
+		}
+	}
+	var zeros int
+	for line := range strings.SplitSeq(strings.TrimSpace(log.String()), "\n") {
+		var rec struct {
+			Msg, Path string
+			Status    int
+		}
+		if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "request" && rec.Status == 0 {
+			zeros++
+		}
+	}
+	if zeros != 5 {
+		t.Errorf("%d request log lines with status 0, want 5:\n%s", zeros, log.String())
 	}
 }

@@ -31,12 +31,16 @@ import (
 // bounded whatever clients send. The --live-addr listener's requests
 // (Compat) are counted under its patterns prefixed with "live-addr "
 // ("live-addr /{code}", "live-addr unmatched"). code is the final status,
-// 100 to 999. reason is the name of the limit that refused a request
-// (package limit: client-rate, client-max-slow, client-max-bytes,
-// max-egress, max-slow); no metric is labelled by client, whose number
-// has no bound. httpstatus_limit_clients is how many clients' request
-// buckets are kept in memory (with --client-rate), bounded by MaxClients;
-// with a shared limit store it stays near zero while the store answers.
+// 100 to 999, or "aborted" for a request whose handler broke the
+// connection before sending any status (the live endpoint's faults
+// before the headers: reset-before-headers, close-before-headers,
+// garbage), which the request log shows as status 0. reason is the name
+// of the limit that refused a request (package limit: client-rate,
+// client-max-slow, client-max-bytes, max-egress, max-slow); no metric is
+// labelled by client, whose number has no bound.
+// httpstatus_limit_clients is how many clients' request buckets are kept
+// in memory (with --client-rate), bounded by MaxClients; with a shared
+// limit store it stays near zero while the store answers.
 // httpstatus_limit_store_errors_total counts the calls to the shared
 // limit store (Options.LimitStore) that failed or timed out, by the
 // limit's name (client-rate, client-max-bytes, max-egress); each one let
@@ -51,6 +55,9 @@ var durationBuckets = []float64{
 
 // unmatched is the route label of a request no route pattern served.
 const unmatched = "unmatched"
+
+// aborted is the code label of a request that got no status (status 0).
+const aborted = "aborted"
 
 func routeLabel(pattern string) string {
 	switch pattern {
@@ -179,17 +186,21 @@ func (m *metrics) route(pattern string) *routeMetrics {
 	return rm
 }
 
-// observe counts one request. Patterns come from the route table, so the
-// map stays small.
+// observe counts one request, of status 0 when it got none. Patterns come
+// from the route table, so the map stays small.
 func (m *metrics) observe(pattern string, status int, d time.Duration) {
 	rm := m.route(pattern)
 	rm.duration.Observe(d.Seconds())
-	if status < 100 || status > 999 {
+	if status != 0 && (status < 100 || status > 999) {
 		return // net/http allows no such status
 	}
 	c := rm.codes[status].Load()
 	if c == nil {
-		cc := m.requests.WithLabelValues(rm.route, strconv.Itoa(status))
+		code := aborted
+		if status != 0 {
+			code = strconv.Itoa(status)
+		}
+		cc := m.requests.WithLabelValues(rm.route, code)
 		rm.codes[status].CompareAndSwap(nil, &cc)
 		c = rm.codes[status].Load()
 	}

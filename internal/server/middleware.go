@@ -1,8 +1,10 @@
 package server
 
 import (
+	"bufio"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"runtime/debug"
 	"strings"
@@ -44,12 +46,14 @@ func securityHeaders(next http.Handler) http.Handler {
 }
 
 // statusRecorder remembers the final status a handler wrote (not an
-// interim 1xx), and whether the client asked for it (the live endpoint),
-// so that an asked-for 500 is not logged as the server's error.
+// interim 1xx), whether the client asked for it (the live endpoint), so
+// that an asked-for 500 is not logged as the server's error, and whether
+// the handler took the connection over (the live endpoint's faults).
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
 	asked  bool
+	taken  bool
 }
 
 func (r *statusRecorder) WriteHeader(code int) {
@@ -69,6 +73,16 @@ func (r *statusRecorder) Write(b []byte) (int, error) {
 	return r.ResponseWriter.Write(b)
 }
 
+// Hijack takes the connection over for the handler, and remembers that
+// it did.
+func (r *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	c, rw, err := http.NewResponseController(r.ResponseWriter).Hijack()
+	if err == nil {
+		r.taken = true
+	}
+	return c, rw, err
+}
+
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
@@ -78,8 +92,10 @@ func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter 
 var recorders = sync.Pool{New: func() any { return new(statusRecorder) }}
 
 // observe counts and times every request in the metrics, by route
-// pattern and status, and logs it: at Debug (off by default, as a log line
-// per request costs more than serving a cached page), or at Error for a
+// pattern and status (0 for none: a request whose handler broke the
+// connection before any status, as the live endpoint's faults do), and
+// logs it: at Debug (off by default, as a log line per request costs
+// more than serving a cached page), or at Error for a
 // 5xx that is the server's fault: not one the client asked for (the live
 // endpoint) and not a 503, which the server gives on purpose (not ready
 // yet, too many slow requests) and counts in the metrics. The client is
@@ -101,6 +117,7 @@ func (s *Server) observeRoutes(next http.Handler, key func(pattern string) strin
 		s.metrics.inFlight.Inc()
 		rec := recorders.Get().(*statusRecorder)
 		rec.ResponseWriter = w
+		returned := false
 		// Deferred so that a request whose handler aborts the connection
 		// (http.ErrAbortHandler, re-panicked by recoverPanics) is counted.
 		defer func() {
@@ -112,7 +129,7 @@ func (s *Server) observeRoutes(next http.Handler, key func(pattern string) strin
 			s.metrics.inFlight.Dec()
 			s.markServed()
 			status := rec.status
-			if status == 0 {
+			if status == 0 && returned && !rec.taken {
 				status = http.StatusOK // nothing written: net/http sends 200
 			}
 			route := key(r.Pattern)
@@ -132,6 +149,7 @@ func (s *Server) observeRoutes(next http.Handler, key func(pattern string) strin
 			}
 		}()
 		next.ServeHTTP(rec, r)
+		returned = true
 	})
 }
 

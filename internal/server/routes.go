@@ -3,22 +3,27 @@ package server
 import (
 	"net/http"
 
+	"github.com/httpstatus/httpstatus/internal/openapi"
 	"github.com/httpstatus/httpstatus/internal/render"
 )
 
 // addRoutes lists every URL the site answers. Documentation pages share one
-// pattern because a path segment such as "503.json" or "5xx" is parsed by
-// render.ParsePath; anything it does not name is a 404 page, a known path
+// handler because a path such as "503.json", "5xx" or "guides/404-vs-410"
+// is parsed by render.ParsePath; anything it does not name is a 404 page, a known path
 // asked with OPTIONS is a 204 with Allow, and with another method a 405
-// (handleFallback).
-func (s *Server) addRoutes(mux *http.ServeMux) {
+// (handleFallback). Every route is described in /openapi.json or excluded
+// from it by name (TestOpenAPIDescribesEveryRoute).
+func (s *Server) addRoutes(mux router) {
 	mux.Handle("GET /{$}", s.handlePage())
 	mux.Handle("GET /{page}", s.handlePage())
+	mux.Handle("GET /guides", s.handlePage())
+	mux.Handle("GET /guides/{guide}", s.handlePage())
 	mux.Handle("GET /search", s.handleSearch())
 	mux.Handle("GET /static/{file}", s.handleAsset())
 	mux.Handle("GET /favicon.ico", s.handleFavicon())
 	mux.Handle("GET /robots.txt", s.handleSiteFile("text/plain; charset=utf-8", func() []byte { return s.rnd.Robots(s.baseURL()) }))
 	mux.Handle("GET /sitemap.xml", s.handleSiteFile(render.SitemapContentType, func() []byte { return s.rnd.Sitemap(s.baseURL()) }))
+	mux.Handle("GET "+openapi.Path, s.handleSiteFile(openapi.ContentType, func() []byte { return openapi.Document(s.rnd, s.liveOptions()...) }))
 	mux.Handle("GET /healthz", handleHealth())
 	mux.Handle("GET /readyz", s.handleReady())
 	if !s.opts.SeparateMetrics {
@@ -28,6 +33,12 @@ func (s *Server) addRoutes(mux *http.ServeMux) {
 	mux.Handle(liveGETPattern, live)
 	mux.Handle(livePattern, live)
 	mux.Handle("/", s.handleFallback())
+}
+
+// router is what addRoutes registers routes with: an *http.ServeMux, or
+// a test's list of the patterns.
+type router interface {
+	Handle(pattern string, h http.Handler)
 }
 
 // addCompatRoutes lists the URLs of the --live-addr listener: the live

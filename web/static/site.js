@@ -58,7 +58,7 @@
     input.setAttribute("aria-controls", "instant");
     input.setAttribute("aria-expanded", "false");
     box.setAttribute("role", "listbox");
-    box.setAttribute("aria-label", "Matching status codes");
+    box.setAttribute("aria-label", "Matching status codes and guides");
 
     var option = function (href, code, name, vendor) {
       var a = document.createElement("a");
@@ -67,7 +67,7 @@
       a.setAttribute("role", "option");
       a.setAttribute("aria-selected", "false");
       a.tabIndex = -1;
-      a.className = classOf(code);
+      a.className = code ? classOf(code) : "guide";
       if (code) {
         var b = document.createElement("strong");
         b.textContent = code;
@@ -87,10 +87,12 @@
 
     var show = function (q, results) {
       box.textContent = "";
+      box.setAttribute("data-query", q); // which query the list answers
       active = -1;
       var n = Math.min(results.length, 8);
       for (var i = 0; i < n; i++) {
-        option(results[i].url, results[i].code, results[i].name, results[i].vendor);
+        // A guide has no code; its tag says what it is.
+        option(results[i].url, results[i].code, results[i].name, results[i].guide ? "Guide" : results[i].vendor);
       }
       if (!box.children.length) {
         close();
@@ -104,7 +106,7 @@
       box.hidden = false;
       input.setAttribute("aria-expanded", "true");
       mark();
-      say(results.length === 1 ? "1 status code matches." : results.length + " status codes match.");
+      say(results.length === 1 ? "1 result." : results.length + " results.");
     };
 
     var run = function () {
@@ -201,9 +203,9 @@
   }
 })();
 
-// On the 404 page, suggest codes that match the address: from /search when
-// the guide's own server answers, otherwise (a static copy) from
-// /codes.json with a simple word match.
+// On the 404 page, suggest codes and guides that match the address: from
+// /search when the guide's own server answers, otherwise (a static copy)
+// codes from /codes.json with a simple word match.
 (function () {
   "use strict";
   var box = document.getElementById("suggest");
@@ -213,13 +215,16 @@
   var words = path.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
   if (!words.length) return;
   var list = box.querySelector("ul");
-  var add = function (code, name, vendor) {
+  // A code's row leads with its number in the colour of its class; a
+  // guide's (it has no code) with a Guide tag, as on the results page.
+  var add = function (href, code, name, vendor) {
     var li = document.createElement("li");
-    li.className = "c" + String(code).charAt(0) + "xx";
+    li.className = code ? "c" + String(code).charAt(0) + "xx" : "guide";
     var a = document.createElement("a");
-    a.href = "/" + code;
-    var b = document.createElement("strong");
-    b.textContent = code;
+    a.href = href;
+    var b = document.createElement(code ? "strong" : "span");
+    if (!code) b.className = "tag";
+    b.textContent = code || "Guide";
     a.appendChild(b);
     a.appendChild(document.createTextNode(" " + name + (vendor ? " (" + vendor + ")" : "")));
     li.appendChild(a);
@@ -244,7 +249,7 @@
         });
       });
       scored.sort(function (a, b) { return b.s - a.s || a.c - b.c; });
-      scored.slice(0, 5).forEach(function (m) { add(m.c, m.name, m.vendor); });
+      scored.slice(0, 5).forEach(function (m) { add("/" + m.c, m.c, m.name, m.vendor); });
     });
   };
   fetch("/search?q=" + encodeURIComponent(words.join(" ")), { headers: { Accept: "application/json" } })
@@ -252,7 +257,7 @@
       var json = r.ok && (r.headers.get("Content-Type") || "").indexOf("application/json") === 0;
       if (!json) return fromCatalog();
       return r.json().then(function (data) {
-        (data.results || []).slice(0, 5).forEach(function (m) { add(m.code, m.name, m.vendor); });
+        (data.results || []).slice(0, 5).forEach(function (m) { add(m.url, m.code, m.name, m.vendor); });
       });
     })
     .then(done, function () { fromCatalog().then(done, function () {}); });
