@@ -59,10 +59,10 @@ func need(t *testing.T, m map[string]doc, kind, name string) doc {
 
 // TestRedisManifestsFitTogether checks the set of k8s/redis/: the
 // httpstatus Deployment, Service and autoscaler fit together as the
-// plain set's do and differ from it only in the sequence store and the
-// replicas; the store's URL names the Redis Service, whose port leads to
-// the Redis container; no Service sends site traffic to Redis; and only
-// httpstatus pods may reach it.
+// plain set's do and differ from it only in the sequence and limit
+// stores and the replicas; each store's URL names the Redis Service,
+// whose port leads to the Redis container; no Service sends site traffic
+// to Redis; and only httpstatus pods may reach it.
 func TestRedisManifestsFitTogether(t *testing.T) {
 	t.Parallel()
 	m := byName(t, readDocs(t, "k8s/redis/*.yaml"))
@@ -81,32 +81,42 @@ func TestRedisManifestsFitTogether(t *testing.T) {
 	redisPods := rdep.Spec.Template.Metadata.Labels
 	sitePods := dep.Spec.Template.Metadata.Labels
 
-	// HTTPSTATUS_SEQ_STORE names the Redis Service and its port, whose
-	// targetPort is the Redis container's port.
-	raw := env(dep.Spec.Template.Spec.Containers[0], "HTTPSTATUS_SEQ_STORE")
-	if _, err := redisstore.New(raw); err != nil {
-		t.Errorf("HTTPSTATUS_SEQ_STORE %q: %v", raw, err)
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		t.Fatalf("HTTPSTATUS_SEQ_STORE %q: %v", raw, err)
-	}
-	host, port, _ := net.SplitHostPort(u.Host)
-	if host != rsvc.Metadata.Name {
-		t.Errorf("HTTPSTATUS_SEQ_STORE %q: host %q, want the Redis Service %q", raw, host, rsvc.Metadata.Name)
-	}
+	// HTTPSTATUS_SEQ_STORE and HTTPSTATUS_LIMIT_STORE name the Redis
+	// Service and its port, whose targetPort is the Redis container's
+	// port.
 	var target string
-	for _, p := range rsvc.Spec.Ports {
-		if strconv.Itoa(p.Port) == port {
-			target = p.TargetPort
+	for _, store := range []struct {
+		name  string
+		check func(string) error
+	}{
+		{"HTTPSTATUS_SEQ_STORE", func(u string) error { _, err := redisstore.New(u); return err }},
+		{"HTTPSTATUS_LIMIT_STORE", func(u string) error { _, err := redisstore.NewLimits(u); return err }},
+	} {
+		raw := env(dep.Spec.Template.Spec.Containers[0], store.name)
+		if err := store.check(raw); err != nil {
+			t.Errorf("%s %q: %v", store.name, raw, err)
 		}
-	}
-	found := false
-	for _, p := range rc.Ports {
-		found = found || p.Name == target && p.ContainerPort == 6379
-	}
-	if !found {
-		t.Errorf("the Redis Service's port %s leads to %q, not to the Redis container's port 6379 (%v)", port, target, rc.Ports)
+		u, err := url.Parse(raw)
+		if err != nil {
+			t.Fatalf("%s %q: %v", store.name, raw, err)
+		}
+		host, port, _ := net.SplitHostPort(u.Host)
+		if host != rsvc.Metadata.Name {
+			t.Errorf("%s %q: host %q, want the Redis Service %q", store.name, raw, host, rsvc.Metadata.Name)
+		}
+		target = ""
+		for _, p := range rsvc.Spec.Ports {
+			if strconv.Itoa(p.Port) == port {
+				target = p.TargetPort
+			}
+		}
+		found := false
+		for _, p := range rc.Ports {
+			found = found || p.Name == target && p.ContainerPort == 6379
+		}
+		if !found {
+			t.Errorf("%s: the Redis Service's port %s leads to %q, not to the Redis container's port 6379 (%v)", store.name, port, target, rc.Ports)
+		}
 	}
 
 	// Selectors: each Service reaches its own pods only.
@@ -145,8 +155,8 @@ func TestRedisManifestsFitTogether(t *testing.T) {
 }
 
 // checkSameAsPlain checks that the httpstatus manifests of k8s/redis/ are
-// those of k8s/ but for HTTPSTATUS_SEQ_STORE and the replica counts, so
-// that a change to one set is made to the other.
+// those of k8s/ but for HTTPSTATUS_SEQ_STORE, HTTPSTATUS_LIMIT_STORE and
+// the replica counts, so that a change to one set is made to the other.
 func checkSameAsPlain(t *testing.T, dep, svc, hpa doc) {
 	t.Helper()
 	plain := map[string]doc{}
@@ -165,7 +175,10 @@ func checkSameAsPlain(t *testing.T, dep, svc, hpa doc) {
 	noStore := func(s map[string]any) {
 		noReplicas(s)
 		c := s["template"].(map[string]any)["spec"].(map[string]any)["containers"].([]any)[0].(map[string]any)
-		c["env"] = slices.DeleteFunc(c["env"].([]any), func(e any) bool { return e.(map[string]any)["name"] == "HTTPSTATUS_SEQ_STORE" })
+		c["env"] = slices.DeleteFunc(c["env"].([]any), func(e any) bool {
+			name := e.(map[string]any)["name"]
+			return name == "HTTPSTATUS_SEQ_STORE" || name == "HTTPSTATUS_LIMIT_STORE"
+		})
 	}
 	for _, p := range []struct {
 		d    doc

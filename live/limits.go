@@ -21,6 +21,10 @@ import (
 // client (beyond it a 429 with Retry-After and the RateLimit fields of
 // draft-ietf-httpapi-ratelimit-headers-10), so that one client cannot
 // take every slot. Who the client is, WithClientKey says.
+//
+// The byte budgets may be kept in a store shared with other servers
+// (WithLimitStore); the slow slots are always the server's own: they
+// count the requests it is serving now.
 
 // WithClientKey says who the client of a request is, for the per-client
 // limits: requests with the same key share them. The default is the
@@ -67,16 +71,31 @@ func WithMaxEgress(perMinute int64) Option {
 	return func(c *config) { c.maxEgress = max(perMinute, 0) }
 }
 
-// maxByteClients bounds how many clients' byte buckets are kept; beyond
-// it the least recently seen client starts again with a full bucket.
+// WithLimitStore keeps the byte budgets of WithClientMaxBytes and
+// WithMaxEgress in s, shared with other servers, instead of in memory:
+// the server of this module passes its limit store. While s does not
+// answer, each server keeps its own budgets in memory (package limit).
+// Nil, the default, keeps them in memory.
+func WithLimitStore(s *limit.Shared) Option {
+	return func(c *config) { c.limitStore = s }
+}
+
+// maxByteClients bounds how many clients' byte buckets are kept in
+// memory; beyond it the least recently seen client starts again with a
+// full bucket.
 const maxByteClients = 100000
 
-// newByteBuckets returns buckets of perMinute bytes, or nil for none.
-func newByteBuckets[K comparable](name string, perMinute int64, clients int) *limit.Buckets[K] {
+// egressKey is the one key of the budget of all clients (WithMaxEgress).
+const egressKey = "all"
+
+// newByteLimit returns a budget of perMinute bytes, kept in shared when
+// it is not nil, or nil for no budget.
+func newByteLimit(name string, perMinute int64, clients int, shared *limit.Shared) *limit.Limit {
 	if perMinute <= 0 {
 		return nil
 	}
-	return limit.NewBuckets[K](name, limit.UnitBytes, float64(perMinute)/60, int(min(perMinute, math.MaxInt32)), clients)
+	r := limit.Rate{PerSecond: float64(perMinute) / 60, Burst: int(min(perMinute, math.MaxInt32))}
+	return limit.New(name, limit.UnitBytes, r, clients, shared)
 }
 
 // takeBytes charges the body of bytes=N (sent dripped or at once) to the
@@ -87,21 +106,20 @@ func (l *handler) takeBytes(w http.ResponseWriter, r *http.Request, p *params) b
 	if !p.hasBytes || r.Method == http.MethodHead || p.bytes == 0 || (l.clientBytes == nil && l.egress == nil) {
 		return true
 	}
-	now := time.Now()
 	n := int(min(p.bytes, math.MaxInt32))
 	if l.clientBytes != nil {
-		if ok, left, wait := l.clientBytes.Take(l.cfg.clientKey(r), now, n); !ok {
+		if t := l.clientBytes.Take(r.Context(), l.cfg.clientKey(r), n); !t.OK {
 			l.cfg.refused(r, limit.ClientMaxBytes)
-			limit.SetRefused(w.Header(), l.clientBytes.Policy(), left, wait)
+			limit.SetRefused(w.Header(), l.clientBytes.Policy(), t.Left, t.Wait)
 			writeError(w, r, http.StatusTooManyRequests,
 				fmt.Sprintf("Too many body bytes for your address (%s: at most %d a minute): try again in %s s.", limit.ClientMaxBytes, l.clientBytes.Policy().Quota, w.Header().Get("Retry-After")))
 			return false
 		}
 	}
 	if l.egress != nil {
-		if ok, _, wait := l.egress.Take(struct{}{}, now, n); !ok {
+		if t := l.egress.Take(r.Context(), egressKey, n); !t.OK {
 			l.cfg.refused(r, limit.MaxEgress)
-			w.Header().Set("Retry-After", strconv.FormatInt(max(int64(math.Ceil(wait.Seconds())), 1), 10))
+			w.Header().Set("Retry-After", strconv.FormatInt(max(int64(math.Ceil(t.Wait.Seconds())), 1), 10))
 			writeError(w, r, http.StatusServiceUnavailable,
 				fmt.Sprintf("The server sends at most %d body bytes a minute to all clients together (%s): try again in %s s.", l.egress.Policy().Quota, limit.MaxEgress, w.Header().Get("Retry-After")))
 			return false

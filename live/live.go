@@ -194,8 +194,7 @@ type handler struct {
 	clients *clientSlots
 	// clientBytes and egress are the byte budgets of WithClientMaxBytes
 	// and WithMaxEgress, or nil.
-	clientBytes *limit.Buckets[string]
-	egress      *limit.Buckets[struct{}]
+	clientBytes, egress *limit.Limit
 	// compat shapes bodies as httpstat.us did (compat.go).
 	compat bool
 }
@@ -206,8 +205,8 @@ type handler struct {
 func New(opts ...Option) http.Handler {
 	c := newConfig(opts)
 	l := &handler{cfg: c, slow: make(chan struct{}, c.maxSlow), clients: newClientSlots(c.clientMaxSlow), hint: "100 to 599",
-		clientBytes: newByteBuckets[string](limit.ClientMaxBytes, c.clientMaxBytes, maxByteClients),
-		egress:      newByteBuckets[struct{}](limit.MaxEgress, c.maxEgress, 1)}
+		clientBytes: newByteLimit(limit.ClientMaxBytes, c.clientMaxBytes, maxByteClients, c.limitStore),
+		egress:      newByteLimit(limit.MaxEgress, c.maxEgress, 1, c.limitStore)}
 	l.finalName = http.StatusText(http.StatusOK) // the catalog has 200; this is only a fallback
 	if k, err := c.cat.Lookup(http.StatusOK); err == nil {
 		l.finalName = k.Primary().Name

@@ -9,6 +9,7 @@ import (
 
 	"github.com/httpstatus/httpstatus/content"
 	"github.com/httpstatus/httpstatus/internal/catalog"
+	"github.com/httpstatus/httpstatus/internal/limit"
 )
 
 // Defaults of the handler's settings.
@@ -54,6 +55,8 @@ type config struct {
 	clientMaxBytes, maxEgress int64
 	clientKey                 func(*http.Request) string
 	refused                   func(*http.Request, string)
+	// limitStore keeps the byte budgets, shared, or is nil for memory.
+	limitStore *limit.Shared
 	// randN returns a number in [0, n); it must be safe for concurrent
 	// use. Tests set it to make picks predictable.
 	randN func(n uint64) uint64

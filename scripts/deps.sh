@@ -22,7 +22,7 @@ command -v zsh >/dev/null 2>&1 || need+=(zsh)
 command -v fish >/dev/null 2>&1 || need+=(fish)
 # requests (with urllib3's Retry) for the live endpoint's Python retry test
 python3 -c 'import requests' >/dev/null 2>&1 || need+=(python3-requests)
-# redis-server for the sequence store's tests (live --seq-store)
+# redis-server for the shared stores' tests (serve --seq-store, --limit-store)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 # brotli_static for the export parity test (deploy/nginx.conf with brotli on)
 [ -e /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ] || need+=(libnginx-mod-http-brotli-static)

@@ -175,23 +175,28 @@ func TestServeConfig(t *testing.T) {
 			"HTTPSTATUS_LOG_LEVEL": "debug", "HTTPSTATUS_LOG_FORMAT": "json", "HTTPSTATUS_METRICS_ADDR": "127.0.0.1:9090",
 			"HTTPSTATUS_MAX_SLEEP": "30s", "HTTPSTATUS_MAX_SLOW": "9", "HTTPSTATUS_BASE_URL": "https://example.org", "HTTPSTATUS_FAST_PATH": "false",
 			"HTTPSTATUS_MAX_BODY": "1000", "HTTPSTATUS_SEQ_STORE": "redis://127.0.0.1:6379/2", "HTTPSTATUS_SEQ_TTL": "1h", "HTTPSTATUS_SEQ_MAX_KEYS": "50",
+			"HTTPSTATUS_LIMIT_STORE": "redis://127.0.0.1:6379/3",
 		}, with(func(c *serveConfig) {
 			c.logLevel, c.logFormat, c.metricsAddr, c.baseURL = "debug", "json", "127.0.0.1:9090", "https://example.org"
 			c.maxSleep, c.maxSlow, c.fastPath = 30*time.Second, 9, false
 			c.maxBody, c.seqStore, c.seqTTL, c.seqMaxKeys = 1000, "redis://127.0.0.1:6379/2", time.Hour, 50
+			c.limitStore = "redis://127.0.0.1:6379/3"
 		}), ""},
 		{"every flag over its variable", []string{
 			"--log-level", "warn", "--log-format", "text", "--metrics-addr", "127.0.0.1:9191", "--max-sleep", "2s", "--max-slow", "5",
 			"--base-url", "https://example.net", "--fast-path=true",
 			"--max-body", "2000", "--seq-store", "redis://10.0.0.1:6380/1", "--seq-ttl", "30s", "--seq-max-keys", "70",
+			"--limit-store", "redis://10.0.0.1:6380/2",
 		}, map[string]string{
 			"HTTPSTATUS_LOG_LEVEL": "debug", "HTTPSTATUS_LOG_FORMAT": "json", "HTTPSTATUS_METRICS_ADDR": "127.0.0.1:9090",
 			"HTTPSTATUS_MAX_SLEEP": "30s", "HTTPSTATUS_MAX_SLOW": "9", "HTTPSTATUS_BASE_URL": "https://example.org", "HTTPSTATUS_FAST_PATH": "false",
 			"HTTPSTATUS_MAX_BODY": "1000", "HTTPSTATUS_SEQ_STORE": "redis://127.0.0.1:6379/2", "HTTPSTATUS_SEQ_TTL": "1h", "HTTPSTATUS_SEQ_MAX_KEYS": "50",
+			"HTTPSTATUS_LIMIT_STORE": "redis://127.0.0.1:6379/3",
 		}, with(func(c *serveConfig) {
 			c.logLevel, c.logFormat, c.metricsAddr, c.baseURL = "warn", "text", "127.0.0.1:9191", "https://example.net"
 			c.maxSleep, c.maxSlow, c.fastPath = 2*time.Second, 5, true
 			c.maxBody, c.seqStore, c.seqTTL, c.seqMaxKeys = 2000, "redis://10.0.0.1:6380/1", 30*time.Second, 70
+			c.limitStore = "redis://10.0.0.1:6380/2"
 		}), ""},
 		{"--fast-path=false", []string{"--fast-path=false"}, nil, with(func(c *serveConfig) { c.fastPath = false }), ""},
 		{"HTTPSTATUS_FAST_PATH=0", nil, map[string]string{"HTTPSTATUS_FAST_PATH": "0"}, with(func(c *serveConfig) { c.fastPath = false }), ""},
@@ -210,6 +215,7 @@ func TestServeConfig(t *testing.T) {
 		{"no seq keys", []string{"--seq-max-keys", "0"}, nil, serveConfig{}, "serve: --seq-max-keys 0: want 1 to 10000000"},
 		{"seq keys not a number", nil, map[string]string{"HTTPSTATUS_SEQ_MAX_KEYS": "lots"}, serveConfig{}, `serve: HTTPSTATUS_SEQ_MAX_KEYS "lots": want a number such as 100000`},
 		{"seq store not redis", nil, map[string]string{"HTTPSTATUS_SEQ_STORE": "http://127.0.0.1:6379"}, serveConfig{}, "serve: --seq-store: sequence store URL: redis: invalid URL scheme: http (want redis://HOST:PORT/DB)"},
+		{"limit store not redis", []string{"--limit-store", "http://127.0.0.1:6379"}, nil, serveConfig{}, "serve: --limit-store: limit store URL: redis: invalid URL scheme: http (want redis://HOST:PORT/DB)"},
 		{"bad variable under its flag", []string{"--max-slow", "7"}, map[string]string{"HTTPSTATUS_MAX_SLOW": "many"}, with(func(c *serveConfig) { c.maxSlow = 7 }), ""},
 		{"live and TLS variables", nil, map[string]string{"HTTPSTATUS_LIVE_ADDR": "127.0.0.1:8081", "HTTPSTATUS_TLS_CERT": "c.pem", "HTTPSTATUS_TLS_KEY": "k.pem"},
 			with(func(c *serveConfig) { c.liveAddr, c.tlsCert, c.tlsKey = "127.0.0.1:8081", "c.pem", "k.pem" }), ""},
@@ -256,6 +262,7 @@ func TestServeHelp(t *testing.T) {
 		"-max-slow int\n    \thow many /status requests may sleep, drip, fault or follow a sequence at once; more get 503 with Retry-After (env HTTPSTATUS_MAX_SLOW)",
 		"-max-body int\n    \tcap on ?bytes=N of /status, in bytes, from 1 to 1073741824 (env HTTPSTATUS_MAX_BODY) (default 10485760)",
 		"-seq-store string\n    \tkeep the counters of ?seq=KEY of /status in Redis or Valkey, redis://HOST:PORT/DB, shared by every replica; in memory when empty (env HTTPSTATUS_SEQ_STORE)",
+		"-limit-store string\n    \tkeep the buckets of --client-rate, --client-max-bytes and --max-egress in Redis or Valkey, redis://HOST:PORT/DB, shared by every replica (--client-max-slow stays each replica's); while it does not answer, each replica limits on its own; in memory when empty (env HTTPSTATUS_LIMIT_STORE)",
 		"-seq-ttl duration\n    \tforget a ?seq=KEY of /status after this long without a request, from 1s to 24h0m0s (env HTTPSTATUS_SEQ_TTL) (default 10m0s)",
 		"-seq-max-keys int\n    \thow many ?seq=KEY the in-memory store keeps, the least recently used dropped first, from 1 to 10000000 (env HTTPSTATUS_SEQ_MAX_KEYS) (default 100000)",
 		"-base-url string\n    \tpublic URL of the site, for sitemap.xml and robots.txt (env HTTPSTATUS_BASE_URL)",

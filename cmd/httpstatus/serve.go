@@ -75,6 +75,9 @@ type serveConfig struct {
 	seqStore   string
 	seqTTL     time.Duration
 	seqMaxKeys int
+	// limitStore is the redis:// URL of the shared store of the
+	// per-client limits' buckets, or "" to keep them in memory.
+	limitStore string
 	// fastPath serves the site's listener through package fastpath;
 	// false serves it through net/http alone.
 	fastPath bool
@@ -120,6 +123,7 @@ var serveEnv = []envVar{
 	{flag: "seq-store", name: "HTTPSTATUS_SEQ_STORE"},
 	{flag: "seq-ttl", name: "HTTPSTATUS_SEQ_TTL", want: "a duration such as 10m"},
 	{flag: "seq-max-keys", name: "HTTPSTATUS_SEQ_MAX_KEYS", want: "a number such as 100000"},
+	{flag: "limit-store", name: "HTTPSTATUS_LIMIT_STORE"},
 	{flag: "live-addr", name: "HTTPSTATUS_LIVE_ADDR"},
 	{flag: "tls-cert", name: "HTTPSTATUS_TLS_CERT"},
 	{flag: "tls-key", name: "HTTPSTATUS_TLS_KEY"},
@@ -183,6 +187,7 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	fs.StringVar(&c.seqStore, "seq-store", "", "keep the counters of ?seq=KEY of /status in Redis or Valkey, redis://HOST:PORT/DB, shared by every replica; in memory when empty")
 	fs.DurationVar(&c.seqTTL, "seq-ttl", server.DefaultSeqTTL, "forget a ?seq=KEY of /status after this long without a request, from 1s to "+seqTTLLimit.String())
 	fs.IntVar(&c.seqMaxKeys, "seq-max-keys", server.DefaultSeqMaxKeys, fmt.Sprintf("how many ?seq=KEY the in-memory store keeps, the least recently used dropped first, from 1 to %d", seqMaxKeysLimit))
+	fs.StringVar(&c.limitStore, "limit-store", "", "keep the buckets of --client-rate, --client-max-bytes and --max-egress in Redis or Valkey, redis://HOST:PORT/DB, shared by every replica (--client-max-slow stays each replica's); while it does not answer, each replica limits on its own; in memory when empty")
 	fs.StringVar(&c.baseURL, "base-url", render.DefaultBaseURL, "public URL of the site, for sitemap.xml and robots.txt")
 	fs.BoolVar(&c.fastPath, "fast-path", true, "answer plain HTTP/1.1 GET and HEAD requests with the fast path; --fast-path=false serves every request through net/http alone, with the same bytes")
 	fs.StringVar(&c.liveAddr, "live-addr", "", "also serve the live endpoint on this HOST:PORT, at its root in httpstat.us's URL scheme: /503, /random/200,500-504, ?sleep=MS, ?suppressBody=true, X-HttpStatus-* headers")
@@ -224,6 +229,9 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	if err := checkLive(c); err != nil {
 		return c, err
 	}
+	if err := checkStores(c); err != nil {
+		return c, err
+	}
 	return c, checkLimits(c.limits, c.maxBody)
 }
 
@@ -237,9 +245,19 @@ func checkLive(c serveConfig) error {
 	case c.seqMaxKeys < 1 || c.seqMaxKeys > seqMaxKeysLimit:
 		return usagef("serve: --seq-max-keys %d: want 1 to %d", c.seqMaxKeys, seqMaxKeysLimit)
 	}
+	return nil
+}
+
+// checkStores checks the URLs of the shared stores.
+func checkStores(c serveConfig) error {
 	if c.seqStore != "" {
 		if _, err := redisstore.New(c.seqStore); err != nil {
 			return usagef("serve: --seq-store: %v", err)
+		}
+	}
+	if c.limitStore != "" {
+		if _, err := redisstore.NewLimits(c.limitStore); err != nil {
+			return usagef("serve: --limit-store: %v", err)
 		}
 	}
 	return nil
@@ -347,6 +365,14 @@ func runServe(ctx context.Context, args []string, e env) error {
 		defer store.Close()
 		opts.SeqStore = store
 	}
+	if c.limitStore != "" {
+		store, err := openLimitStore(ctx, c.limitStore, log)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		opts.LimitStore = store
+	}
 	srv := server.New(rnd, opts)
 	lns, err := listen(c, srv, log)
 	if err != nil {
@@ -377,14 +403,36 @@ func openSeqStore(ctx context.Context, rawURL string, log *slog.Logger) (*rediss
 	if err != nil {
 		return nil, usagef("serve: --seq-store: %v", err)
 	}
-	pctx, cancel := context.WithTimeout(ctx, time.Second)
-	defer cancel()
-	if err := store.Ping(pctx); err != nil {
-		log.Warn("sequence store does not answer", "store", store.Addr(), "err", err)
-	} else {
-		log.Info("sequence store", "store", store.Addr())
-	}
+	pingStore(ctx, log, "sequence store", store)
 	return store, nil
+}
+
+// openLimitStore opens the shared store of the per-client limits at
+// rawURL (checked by parseServe) and logs whether it answers: while it
+// does not, each replica limits its clients on its own, and /readyz does
+// not depend on it.
+func openLimitStore(ctx context.Context, rawURL string, log *slog.Logger) (*redisstore.Limits, error) {
+	store, err := redisstore.NewLimits(rawURL)
+	if err != nil {
+		return nil, usagef("serve: --limit-store: %v", err)
+	}
+	pingStore(ctx, log, "limit store", store)
+	return store, nil
+}
+
+// pingStore logs whether the store called what answers, within a
+// second.
+func pingStore(ctx context.Context, log *slog.Logger, what string, store interface {
+	Ping(context.Context) error
+	Addr() string
+}) {
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	if err := store.Ping(ctx); err != nil {
+		log.Warn(what+" does not answer", "store", store.Addr(), "err", err)
+	} else {
+		log.Info(what, "store", store.Addr())
+	}
 }
 
 // listen listens on the site's address, and on the live and the metrics

@@ -11,6 +11,29 @@
 // quota unit when not requests ("content-bytes", "concurrent-requests"),
 // "w" its window in seconds; "r" is what remains of the quota and "t" the
 // seconds until more is available, which Retry-After repeats.
+//
+// # Where the buckets are kept
+//
+// A Limit keeps its token buckets, one per client key, in a Store: in
+// memory (Buckets), each replica on its own, or in a store that every
+// replica shares (a Backend such as Redis, package redisstore, wrapped in
+// Shared), so that a client behind a load balancer meets the limit once,
+// not once per replica. The request rate and the byte budgets use them;
+// the slow slots of a client do not: they count the requests a process is
+// serving now, which only that process knows.
+//
+// A shared store that fails or does not answer within storeTimeout fails
+// open: the request is limited by the replica's own buckets in memory,
+// as without a shared store, and the store is asked again once every
+// retryEvery, by one request, until it answers. The limits are there to
+// keep the service up for everyone; failing closed would turn an outage
+// of the store into an outage of the whole service, and refusing nobody
+// would leave it open to the flood the limits stop. So while the store is
+// down each replica limits on its own (a client may get up to the limit
+// from each replica), the failures are counted (Shared's failed) and
+// logged at Warn, once when the store goes down and at most once every
+// warnEvery while it stays down, and at Info when it answers again.
+// Readiness does not depend on the store, for the same reason.
 package limit
 
 import (
@@ -18,9 +41,6 @@ import (
 	"net/http"
 	"strconv"
 	"time"
-
-	lru "github.com/hashicorp/golang-lru/v2"
-	"golang.org/x/time/rate"
 )
 
 // The limits' names: each is a policy's name in the RateLimit fields, the
@@ -86,56 +106,3 @@ func SetRefused(h http.Header, p Policy, remaining int64, reset time.Duration) {
 func seconds(d time.Duration) int64 {
 	return int64(math.Ceil(d.Seconds()))
 }
-
-// Buckets are token buckets, one per client, each filled at Rate tokens
-// a second up to Burst, kept for at most a number of clients: beyond it
-// the least recently seen client's bucket is dropped, and that client
-// starts again with a full bucket. It is safe for concurrent use.
-type Buckets[K comparable] struct {
-	rate    rate.Limit
-	burst   int
-	policy  Policy
-	clients *lru.Cache[K, *rate.Limiter]
-}
-
-// NewBuckets returns buckets of burst tokens filled at perSecond, named
-// name with unit, for at most maxClients clients. The policy's window is
-// the time to fill an empty bucket.
-func NewBuckets[K comparable](name, unit string, perSecond float64, burst, maxClients int) *Buckets[K] {
-	clients, err := lru.New[K, *rate.Limiter](maxClients)
-	if err != nil {
-		panic("limit: " + err.Error()) // maxClients < 1: a caller's bug
-	}
-	window := time.Duration(float64(burst) / perSecond * float64(time.Second))
-	return &Buckets[K]{
-		rate:    rate.Limit(perSecond),
-		burst:   burst,
-		policy:  Policy{Name: name, Quota: int64(burst), Unit: unit, Window: max(window, time.Second)},
-		clients: clients,
-	}
-}
-
-// Policy returns the buckets' policy.
-func (b *Buckets[K]) Policy() Policy { return b.policy }
-
-// Take takes n tokens from client's bucket at now. When there are not
-// enough it takes none and returns false with the tokens left and how
-// long until there are n.
-func (b *Buckets[K]) Take(client K, now time.Time, n int) (ok bool, left int64, wait time.Duration) {
-	lim, found := b.clients.Get(client)
-	if !found {
-		lim = rate.NewLimiter(b.rate, b.burst)
-		if prev, had, _ := b.clients.PeekOrAdd(client, lim); had {
-			lim = prev
-		}
-	}
-	if lim.AllowN(now, n) {
-		return true, int64(lim.TokensAt(now)), 0
-	}
-	tokens := lim.TokensAt(now)
-	wait = time.Duration((float64(n) - tokens) / float64(b.rate) * float64(time.Second))
-	return false, int64(max(tokens, 0)), wait
-}
-
-// Len returns how many clients' buckets are kept.
-func (b *Buckets[K]) Len() int { return b.clients.Len() }

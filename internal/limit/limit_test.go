@@ -58,49 +58,63 @@ func TestSetRefused(t *testing.T) {
 
 func TestBucketsTake(t *testing.T) {
 	t.Parallel()
-	b := NewBuckets[netip.Addr](ClientRate, "", 2, 3, 100)
-	if got, want := b.Policy().String(), `"client-rate";q=3;w=2`; got != want {
-		t.Errorf("policy %s, want %s", got, want)
-	}
-	a, c := netip.MustParseAddr("127.0.0.2"), netip.MustParseAddr("127.0.0.3")
+	b := NewBuckets(Rate{PerSecond: 2, Burst: 3}, 100)
+	a, c := "127.0.0.2", "127.0.0.3"
 	now := time.Unix(1700000000, 0)
 	for i := range 3 {
-		if ok, _, _ := b.Take(a, now, 1); !ok {
+		if tk := b.takeAt(a, now, 1); !tk.OK {
 			t.Fatalf("request %d of a burst of 3 refused", i+1)
 		}
 	}
-	ok, left, wait := b.Take(a, now, 1)
-	if ok || left != 0 || wait != 500*time.Millisecond {
-		t.Errorf("4th request at once: ok %v, left %d, wait %v; want refused, 0 left, 500ms", ok, left, wait)
+	if tk := b.takeAt(a, now, 1); tk != (Taken{Wait: 500 * time.Millisecond}) {
+		t.Errorf("4th request at once: %+v; want refused, 0 left, 500ms", tk)
 	}
-	if ok, _, _ := b.Take(c, now, 1); !ok {
-		t.Errorf("another client's first request refused")
+	if tk := b.takeAt(c, now, 1); !tk.OK || tk.Left != 2 {
+		t.Errorf("another client's first request: %+v, want taken, 2 left", tk)
 	}
-	if ok, _, _ := b.Take(a, now.Add(500*time.Millisecond), 1); !ok {
+	if tk := b.takeAt(a, now.Add(500*time.Millisecond), 1); !tk.OK {
 		t.Errorf("a request once a token refilled refused")
 	}
-	if ok, _, wait := b.Take(a, now.Add(500*time.Millisecond), 4); ok || wait != 2*time.Second {
-		t.Errorf("4 tokens from an empty bucket of 3: ok %v, wait %v; want refused, 2s", ok, wait)
+	if tk := b.takeAt(a, now.Add(500*time.Millisecond), 4); tk.OK || tk.Wait != 2*time.Second {
+		t.Errorf("4 tokens from an empty bucket of 3: %+v; want refused, 2s", tk)
 	}
 }
 
 func TestBucketsBounded(t *testing.T) {
 	t.Parallel()
 	const maxClients = 50
-	b := NewBuckets[netip.Addr](ClientRate, "", 1, 1, maxClients)
+	b := NewBuckets(Rate{PerSecond: 1, Burst: 1}, maxClients)
 	now := time.Unix(1700000000, 0)
 	first := netip.MustParseAddr("10.0.0.0")
-	b.Take(first, now, 1)
+	b.takeAt(first.String(), now, 1)
 	a := first
 	for range 10 * maxClients {
 		a = a.Next()
-		b.Take(a, now, 1)
+		b.takeAt(a.String(), now, 1)
 	}
 	if b.Len() != maxClients {
 		t.Errorf("%d buckets kept, want at most %d", b.Len(), maxClients)
 	}
 	// The first client's bucket was dropped: it starts full again.
-	if ok, _, _ := b.Take(first, now, 1); !ok {
+	if tk := b.takeAt(first.String(), now, 1); !tk.OK {
 		t.Errorf("a dropped client's request refused")
+	}
+}
+
+func TestNewPolicy(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, unit string
+		r          Rate
+		want       string
+	}{
+		{ClientRate, "", Rate{PerSecond: 2, Burst: 3}, `"client-rate";q=3;w=2`},
+		{ClientRate, "", Rate{PerSecond: 100, Burst: 1}, `"client-rate";q=1;w=1`},
+		{ClientMaxBytes, UnitBytes, Rate{PerSecond: 1000, Burst: 60000}, `"client-max-bytes";q=60000;qu="content-bytes";w=60`},
+	}
+	for _, tt := range tests {
+		if got := New(tt.name, tt.unit, tt.r, 10, nil).Policy().String(); got != tt.want {
+			t.Errorf("New(%s, %+v).Policy() = %s, want %s", tt.name, tt.r, got, tt.want)
+		}
 	}
 }

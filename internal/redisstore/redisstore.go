@@ -1,9 +1,12 @@
-// Package redisstore keeps the live endpoint's sequence counters
-// (?seq=KEY) in Redis or Valkey, so that several servers behind a load
-// balancer play one sequence together. Each request of a key is one
-// INCR, with the key's expiry renewed by the same Lua script: atomic,
-// whichever server asks, in one round trip. Every call is bounded by short timeouts,
-// so a store that does not answer makes a request fail fast, not hang.
+// Package redisstore keeps what several servers behind a load balancer
+// share in Redis or Valkey: the live endpoint's sequence counters
+// (?seq=KEY, Store) and the per-client limits' token buckets (Limits,
+// limits.go).
+//
+// Each request of a sequence key is one INCR, with the key's expiry
+// renewed by the same Lua script: atomic, whichever server asks, in one
+// round trip. Every call is bounded by short timeouts, so a store that
+// does not answer makes a request fail fast, not hang.
 package redisstore
 
 import (
@@ -28,21 +31,18 @@ const KeyPrefix = "httpstatus:seq:"
 // gives each request a deadline of its own.
 const timeout = 500 * time.Millisecond
 
-// Store is a live.SeqStore in Redis. It is safe for concurrent use.
-type Store struct {
+// client is a connection pool to one Redis database.
+type client struct {
 	c    *redis.Client
 	addr string // host:port/db, for errors and logs; no password
 }
 
-var _ live.SeqStore = (*Store)(nil)
-
-// New returns a Store for a URL such as redis://HOST:PORT/DB (rediss://
-// for TLS; a user and password may be given in it). It does not connect:
-// the first request does, and Ping checks the store.
-func New(rawURL string) (*Store, error) {
+// newClient returns a client for a URL such as redis://HOST:PORT/DB, with
+// the short timeouts above. It does not connect.
+func newClient(rawURL string) (client, error) {
 	o, err := redis.ParseURL(rawURL)
 	if err != nil {
-		return nil, fmt.Errorf("sequence store URL: %w (want redis://HOST:PORT/DB)", err)
+		return client{}, err
 	}
 	for _, d := range []*time.Duration{&o.DialTimeout, &o.ReadTimeout, &o.WriteTimeout, &o.PoolTimeout} {
 		if *d == 0 {
@@ -56,7 +56,40 @@ func New(rawURL string) (*Store, error) {
 	o.DisableIdentity = true
 	o.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
 	quietOnce.Do(func() { redis.SetLogger(quiet{}) })
-	return &Store{c: redis.NewClient(o), addr: o.Addr + "/" + strconv.Itoa(o.DB)}, nil
+	return client{c: redis.NewClient(o), addr: o.Addr + "/" + strconv.Itoa(o.DB)}, nil
+}
+
+// Ping checks that the store answers.
+func (c client) Ping(ctx context.Context) error {
+	if err := c.c.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("redis %s: %w", c.addr, err)
+	}
+	return nil
+}
+
+// String returns "redis", the kind of store, without its address.
+func (c client) String() string { return "redis" }
+
+// Addr returns the store's HOST:PORT/DB, for logs.
+func (c client) Addr() string { return c.addr }
+
+// Close closes the store's connections.
+func (c client) Close() error { return c.c.Close() }
+
+// Store is a live.SeqStore in Redis. It is safe for concurrent use.
+type Store struct{ client }
+
+var _ live.SeqStore = (*Store)(nil)
+
+// New returns a Store for a URL such as redis://HOST:PORT/DB (rediss://
+// for TLS; a user and password may be given in it). It does not connect:
+// the first request does, and Ping checks the store.
+func New(rawURL string) (*Store, error) {
+	c, err := newClient(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("sequence store URL: %w (want redis://HOST:PORT/DB)", err)
+	}
+	return &Store{c}, nil
 }
 
 // quiet drops go-redis's own log lines, which it writes to stderr with
@@ -85,20 +118,3 @@ func (s *Store) Next(ctx context.Context, key string, ttl time.Duration) (int64,
 	}
 	return n, nil
 }
-
-// Ping implements live.SeqStore.
-func (s *Store) Ping(ctx context.Context) error {
-	if err := s.c.Ping(ctx).Err(); err != nil {
-		return fmt.Errorf("redis %s: %w", s.addr, err)
-	}
-	return nil
-}
-
-// String implements live.SeqStore: "redis", the kind, without address.
-func (s *Store) String() string { return "redis" }
-
-// Addr returns the store's HOST:PORT/DB, for logs.
-func (s *Store) Addr() string { return s.addr }
-
-// Close closes the store's connections.
-func (s *Store) Close() error { return s.c.Close() }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/httpstatus/httpstatus/internal/limit"
 )
 
 func TestNewBadURL(t *testing.T) {
@@ -27,7 +29,8 @@ func TestNewBadURL(t *testing.T) {
 
 // TestStoreDown checks that a store that refuses connections, and one
 // that accepts them and never answers, both fail within the timeouts,
-// with errors that name the store.
+// with errors that name the store: the sequence store and the limit
+// store alike.
 func TestStoreDown(t *testing.T) {
 	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -61,9 +64,15 @@ func TestStoreDown(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		l, err := NewLimits("redis://" + addr + "/0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		bucket := l.Buckets(limit.ClientRate, limit.Rate{PerSecond: 1, Burst: 1})
 		for name, call := range map[string]func(context.Context) error{
 			"Next": func(ctx context.Context) error { _, err := s.Next(ctx, "k", time.Minute); return err },
 			"Ping": s.Ping,
+			"Take": func(ctx context.Context) error { _, err := bucket.Take(ctx, "k", 1); return err },
 		} {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			start := time.Now()
@@ -78,5 +87,6 @@ func TestStoreDown(t *testing.T) {
 			}
 		}
 		s.Close()
+		l.Close()
 	}
 }

@@ -224,7 +224,9 @@ func handleHealth() http.Handler {
 
 // handleReady answers 200 once every page is rendered (Warm), and 503
 // before that, while shutting down (Drain) and while the shared sequence
-// store does not answer, for load balancers.
+// store does not answer, for load balancers. The shared limit store is
+// not asked: the limits fail open without it (limits.go), and a server
+// that can serve should not be taken out of service for it.
 func (s *Server) handleReady() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")

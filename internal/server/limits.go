@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/netip"
 	"strconv"
-	"time"
 
 	"github.com/httpstatus/httpstatus/internal/clientid"
 	"github.com/httpstatus/httpstatus/internal/limit"
@@ -23,6 +22,14 @@ import (
 // never limited: a load balancer or Prometheus asks them often from one
 // address, and refusing them would take a healthy server out of
 // service.
+//
+// With Options.LimitStore the request rate and the live endpoint's byte
+// budgets are kept there, shared with the other replicas, and fail open
+// to each replica's own buckets in memory while it does not answer
+// (package limit says why); /readyz does not depend on it, unlike on the
+// sequence store. Each failure is counted in
+// httpstatus_limit_store_errors_total. A client's slow requests are
+// counted by each replica on its own: they are connections it holds.
 
 // DefaultMaxClients is how many clients' buckets are kept when
 // Options.MaxClients is zero; beyond it the least recently seen client
@@ -53,14 +60,15 @@ func (s *Server) logClient(r *http.Request) string {
 	return r.RemoteAddr
 }
 
-// liveClientKey is clientKey as the live endpoint takes it.
+// liveClientKey is clientKey as the limits' buckets and the live
+// endpoint take it.
 func (s *Server) liveClientKey(r *http.Request) string {
 	return s.clientKey(r).String()
 }
 
-// newRateBuckets returns the request buckets of Options.ClientRate, or
-// nil when the rate is not limited.
-func newRateBuckets(o Options) *limit.Buckets[netip.Addr] {
+// newRateLimit returns the request limit of Options.ClientRate, kept in
+// shared when it is not nil, or nil when the rate is not limited.
+func newRateLimit(o Options, shared *limit.Shared) *limit.Limit {
 	if o.ClientRate <= 0 {
 		return nil
 	}
@@ -72,7 +80,7 @@ func newRateBuckets(o Options) *limit.Buckets[netip.Addr] {
 	if n <= 0 {
 		n = DefaultMaxClients
 	}
-	return limit.NewBuckets[netip.Addr](limit.ClientRate, "", o.ClientRate, burst, n)
+	return limit.New(limit.ClientRate, "", limit.Rate{PerSecond: o.ClientRate, Burst: burst}, n, shared)
 }
 
 // limitRate refuses, with 429, a request whose client has no token left
@@ -88,13 +96,13 @@ func (s *Server) limitRate(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		ok, left, wait := s.rate.Take(s.clientKey(r), time.Now(), 1)
-		if ok {
+		t := s.rate.Take(r.Context(), s.liveClientKey(r), 1)
+		if t.OK {
 			next.ServeHTTP(w, r)
 			return
 		}
 		s.refused(r, limit.ClientRate)
-		limit.SetRefused(w.Header(), p, left, wait)
+		limit.SetRefused(w.Header(), p, t.Left, t.Wait)
 		s.serveError(w, r, http.StatusTooManyRequests, msg+w.Header().Get("Retry-After")+" s.")
 	})
 }

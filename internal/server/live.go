@@ -74,6 +74,7 @@ func (s *Server) liveOptions() []live.Option {
 		live.WithClientMaxSlow(s.opts.ClientMaxSlow),
 		live.WithClientMaxBytes(s.opts.ClientMaxBytes),
 		live.WithMaxEgress(s.opts.MaxEgress),
+		live.WithLimitStore(s.shared),
 		live.WithRefused(s.refused),
 	}
 }

@@ -20,6 +20,7 @@ import (
 //	httpstatus_http_requests_in_flight                 gauge
 //	httpstatus_limit_refusals_total{reason}           counter
 //	httpstatus_limit_clients                           gauge
+//	httpstatus_limit_store_errors_total{limit}         counter
 //	httpstatus_build_info{version,goversion}           gauge, always 1
 //	go_*, process_*                                    the Go runtime and the process (RSS, CPU, fds)
 //
@@ -38,7 +39,13 @@ import (
 // client-max-slow, client-max-bytes, max-egress, max-slow); no metric is
 // labelled by client, whose number has no bound.
 // httpstatus_limit_clients is how many clients' request buckets are kept
-// (with --client-rate), bounded by MaxClients.
+// in memory (with --client-rate), bounded by MaxClients; with a shared
+// limit store it stays near zero while the store answers.
+// httpstatus_limit_store_errors_total counts the calls to the shared
+// limit store (Options.LimitStore) that failed or timed out, by the
+// limit's name (client-rate, client-max-bytes, max-egress); each one let
+// the request be limited by the replica's own buckets instead, and while
+// the store is down it is asked about once a second.
 
 // durationBuckets spans a cached page (tens of microseconds) to the
 // longest ?sleep of the live endpoint.
@@ -68,6 +75,8 @@ type metrics struct {
 	duration *prometheus.HistogramVec
 	inFlight prometheus.Gauge
 	refusals *prometheus.CounterVec
+	// storeErrors counts the failures of the shared limit store.
+	storeErrors *prometheus.CounterVec
 	// extra are collectors added before the first scrape registers
 	// them all.
 	extra []prometheus.Collector
@@ -105,6 +114,10 @@ func newMetrics(version string) *metrics {
 			Name: "httpstatus_limit_refusals_total",
 			Help: "Requests refused by a limit (429, or 503 for the limits of all clients), by the limit's name.",
 		}, []string{"reason"}),
+		storeErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "httpstatus_limit_store_errors_total",
+			Help: "Calls to the shared limit store that failed or timed out, each answered by the replica's own limits instead, by the limit's name.",
+		}, []string{"limit"}),
 		routes: map[string]*routeMetrics{},
 	}
 	if version == "" {
@@ -121,7 +134,7 @@ func newMetrics(version string) *metrics {
 	// every start. Requests are counted from the first one all the same.
 	handler := sync.OnceValue(func() http.Handler {
 		m.reg.MustRegister(
-			m.requests, m.duration, m.inFlight, m.refusals, build,
+			m.requests, m.duration, m.inFlight, m.refusals, m.storeErrors, build,
 			collectors.NewGoCollector(),
 			collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		)
@@ -147,6 +160,12 @@ func (m *metrics) trackClients(n func() int) {
 		Name: "httpstatus_limit_clients",
 		Help: "Clients whose request-rate bucket is kept in memory.",
 	}, func() float64 { return float64(n()) }))
+}
+
+// storeFailed counts a failure of the shared limit store for the limit
+// named limit.
+func (m *metrics) storeFailed(limit string) {
+	m.storeErrors.WithLabelValues(limit).Inc()
 }
 
 // route returns the metric children of a route pattern.

@@ -54,7 +54,6 @@ package server
 import (
 	"log/slog"
 	"net/http"
-	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -112,9 +111,14 @@ type Options struct {
 	// sent a minute; beyond it 429. MaxEgress is the same for all clients
 	// together; beyond it 503. Zero or less is no limit.
 	ClientMaxBytes, MaxEgress int64
-	// MaxClients bounds how many clients' buckets are kept; zero means
-	// DefaultMaxClients.
+	// MaxClients bounds how many clients' buckets are kept in memory;
+	// zero means DefaultMaxClients.
 	MaxClients int
+	// LimitStore keeps the buckets of ClientRate, ClientMaxBytes and
+	// MaxEgress, shared with other replicas; while it does not answer
+	// each replica limits on its own, in memory (limits.go), and /readyz
+	// does not depend on it. Nil keeps them in memory.
+	LimitStore limit.Backend
 	// BaseURL is the absolute URL of the site ("https://example.org"),
 	// named by sitemap.xml and robots.txt. Empty means
 	// render.DefaultBaseURL.
@@ -130,7 +134,9 @@ type Server struct {
 	handler http.Handler
 	metrics *metrics
 	// rate holds each client's bucket of ClientRate, or is nil.
-	rate *limit.Buckets[netip.Addr]
+	rate *limit.Limit
+	// shared is Options.LimitStore as the limits use it, or nil.
+	shared *limit.Shared
 	// ready is set once Warm has rendered every page, draining once
 	// Drain is called; /readyz answers 200 only when ready and not
 	// draining.
@@ -144,7 +150,11 @@ type Server struct {
 // New returns the handler of the whole site. It renders nothing up front;
 // call Warm to fill the page cache ahead of traffic.
 func New(rnd *render.Renderer, opts Options) *Server {
-	s := &Server{log: opts.Logger, opts: opts, rnd: rnd, pages: newCache(), metrics: newMetrics(opts.Version), served: make(chan struct{}), rate: newRateBuckets(opts)}
+	s := &Server{log: opts.Logger, opts: opts, rnd: rnd, pages: newCache(), metrics: newMetrics(opts.Version), served: make(chan struct{})}
+	if opts.LimitStore != nil {
+		s.shared = limit.NewShared(opts.LimitStore, opts.Logger, s.metrics.storeFailed)
+	}
+	s.rate = newRateLimit(opts, s.shared)
 	if s.rate != nil {
 		s.metrics.trackClients(s.rate.Len)
 	}

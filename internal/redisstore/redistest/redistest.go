@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -61,6 +62,14 @@ func (s *Server) Stop() {
 		s.cmd.Wait()
 	}
 }
+
+// Pause stops the server's process (SIGSTOP) without closing its
+// connections or its port: a store that does not answer. Resume lets it
+// go on.
+func (s *Server) Pause() { s.cmd.Process.Signal(syscall.SIGSTOP) }
+
+// Resume lets a paused server go on (SIGCONT).
+func (s *Server) Resume() { s.cmd.Process.Signal(syscall.SIGCONT) }
 
 // pong reports whether the server answers PING.
 func (s *Server) pong() bool {
