@@ -179,6 +179,7 @@ var unofficial = []struct {
 	{419, "Laravel"}, {420, "Twitter"}, {420, "Spring Framework"}, {498, "Esri"}, {499, "Esri"},
 	{218, "Apache HTTP Server"}, {509, "Apache HTTP Server"}, {430, "Shopify"}, {508, "cPanel"},
 	{999, "LinkedIn"}, {529, "Qualys"}, {530, "Pantheon"},
+	{526, "Cloud Foundry"}, {463, "Alibaba Cloud"},
 }
 
 func TestUnofficialCodes(t *testing.T) {

@@ -57,9 +57,15 @@ func (w *textWriter) title(s string) {
 	w.blank()
 }
 
+// heading writes s in capitals, wrapped at Width like a paragraph: a
+// meaning's heading names the meaning and its vendor, which can be long.
 func (w *textWriter) heading(s string) {
 	w.blank()
-	w.line(w.style("1", strings.ToUpper(s)))
+	words := strings.Fields(strings.ToUpper(s))
+	for i, word := range words {
+		words[i] = w.style("1", word)
+	}
+	w.wrap("", "", strings.Join(words, " "))
 	w.blank()
 }
 
