@@ -24,6 +24,10 @@
 #                against awk | sort | uniq (tools/annotatebench). Not in
 #                make test.
 #
+# Integration tests run one package at a time (-p 1): several of them
+# time a server under load (fairness, slowloris, the client matrix), and
+# two such packages at once on a small machine time each other.
+#
 # Integration tests carry the build tag "integration", so a plain
 # "go test ./..." stays fast and needs nothing but Go.
 
@@ -59,7 +63,7 @@ deps:
 
 integration: deps
 	$(GO) vet -tags integration ./...
-	$(GO) test -tags integration -count=1 -run 'Integration' -timeout 20m ./...
+	$(GO) test -tags integration -count=1 -p 1 -run 'Integration' -timeout 40m ./...
 	@$(MAKE) --no-print-directory fuzz
 
 # Each fuzz target found in the tests, new ones included, fuzzed for
