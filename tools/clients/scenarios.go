@@ -5,11 +5,13 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+
+	"github.com/httpstatus/httpstatus/internal/catalog"
 )
 
-// scenario is a Scenario with the server that plays it.
+// scenario is a catalog.Scenario with the server that plays it.
 type scenario struct {
-	Scenario
+	catalog.Scenario
 	// start starts the scenario's server(s) for one run on fresh loopback
 	// ports, recording into rec, and returns the base URL the client is
 	// sent to. live is the address of httpstatus serve.
@@ -54,14 +56,14 @@ func atRaw(p play) func(ctx context.Context, wg *sync.WaitGroup, rec *recorder, 
 // "live", without a change of ID or path.
 func scenarios() []scenario {
 	var out []scenario
-	live := func(s Scenario) {
+	live := func(s catalog.Scenario) {
 		s.Server = "live"
 		if s.Limit == 0 {
 			s.Limit = limitShort
 		}
 		out = append(out, scenario{s, atLive})
 	}
-	harness := func(s Scenario, start func(context.Context, *sync.WaitGroup, *recorder, string) (string, error)) {
+	harness := func(s catalog.Scenario, start func(context.Context, *sync.WaitGroup, *recorder, string) (string, error)) {
 		s.Server = "harness"
 		if s.Limit == 0 {
 			s.Limit = limitShort
@@ -73,7 +75,7 @@ func scenarios() []scenario {
 		code int
 		name string
 	}{{301, "301"}, {302, "302"}, {303, "303"}, {307, "307"}, {308, "308"}} {
-		live(Scenario{ID: "redirect-" + c.name + "-get", Title: c.name + " to a GET, with the client's defaults",
+		live(catalog.Scenario{ID: "redirect-" + c.name + "-get", Title: c.name + " to a GET, with the client's defaults",
 			Codes: []int{c.code}, Method: "GET", Path: "/status/" + c.name,
 			Response: c.name + " with Location: /status/200"})
 	}
@@ -81,58 +83,58 @@ func scenarios() []scenario {
 		code int
 		name string
 	}{{301, "301"}, {302, "302"}, {303, "303"}, {307, "307"}, {308, "308"}} {
-		live(Scenario{ID: "redirect-" + c.name + "-post", Title: c.name + " to a POST with a body, following redirects",
+		live(catalog.Scenario{ID: "redirect-" + c.name + "-post", Title: c.name + " to a POST with a body, following redirects",
 			Codes: []int{c.code}, Method: "POST", Path: "/status/" + c.name, Body: form, Follow: true,
 			Response: c.name + " with Location: /status/200"})
 	}
-	harness(Scenario{ID: "redirect-loop", Title: "An endless chain of 302s: how many hops a client follows",
+	harness(catalog.Scenario{ID: "redirect-loop", Title: "An endless chain of 302s: how many hops a client follows",
 		Codes: []int{302, 301, 307, 308}, Method: "GET", Path: "/loop/0", Follow: true, Limit: limitHang,
 		Response: "302 to /loop/N+1, for ever (200 at /loop/100)"}, atHarness)
-	harness(Scenario{ID: "redirect-cross-origin-auth", Title: "Authorization on a 302 to another origin (another port)",
+	harness(catalog.Scenario{ID: "redirect-cross-origin-auth", Title: "Authorization on a 302 to another origin (another port)",
 		Codes: []int{302, 401}, Method: "GET", Path: "/cross", Follow: true, Headers: []string{"Authorization: Bearer secret"},
 		Response: "302 to the same host on another port, which answers 200"}, atHarness)
-	live(Scenario{ID: "multiple-choices-300", Title: "300 without Location", Codes: []int{300},
+	live(catalog.Scenario{ID: "multiple-choices-300", Title: "300 without Location", Codes: []int{300},
 		Method: "GET", Path: "/status/300", Response: "300 with a body, no Location"})
-	live(Scenario{ID: "use-proxy-305", Title: "305 without Location", Codes: []int{305},
+	live(catalog.Scenario{ID: "use-proxy-305", Title: "305 without Location", Codes: []int{305},
 		Method: "GET", Path: "/status/305", Response: "305 with a body, no Location"})
 
-	live(Scenario{ID: "interim-100", Title: "An unsolicited 100 Continue before a 200", Codes: []int{100},
+	live(catalog.Scenario{ID: "interim-100", Title: "An unsolicited 100 Continue before a 200", Codes: []int{100},
 		Method: "GET", Path: "/status/100", Response: "100 Continue, then 200 with a body"})
-	live(Scenario{ID: "interim-102", Title: "102 Processing before a 200", Codes: []int{102},
+	live(catalog.Scenario{ID: "interim-102", Title: "102 Processing before a 200", Codes: []int{102},
 		Method: "GET", Path: "/status/102", Response: "102 Processing, then 200 with a body"})
-	live(Scenario{ID: "interim-103", Title: "103 Early Hints (with Link) before a 200", Codes: []int{103},
+	live(catalog.Scenario{ID: "interim-103", Title: "103 Early Hints (with Link) before a 200", Codes: []int{103},
 		Method: "GET", Path: "/status/103", Response: "103 Early Hints with Link, then 200 with a body"})
-	live(Scenario{ID: "switching-101-no-upgrade", Title: "101 without Upgrade, to a request that asked for none", Codes: []int{101},
+	live(catalog.Scenario{ID: "switching-101-no-upgrade", Title: "101 without Upgrade, to a request that asked for none", Codes: []int{101},
 		Method: "GET", Path: "/status/101", Response: "101 Switching Protocols without Upgrade, Connection: close, then the connection ends"})
 
-	harness(Scenario{ID: "no-content-204-with-body", Title: "204 followed by body bytes", Codes: []int{204},
+	harness(catalog.Scenario{ID: "no-content-204-with-body", Title: "204 followed by body bytes", Codes: []int{204},
 		Method: "GET", Path: "/status/204", Response: "204 without Content-Length, then 16 bytes of body; closed after 5 s"}, atRaw(withBody(http.StatusNoContent)))
-	live(Scenario{ID: "reset-content-205", Title: "205 with Content-Length: 0", Codes: []int{205},
+	live(catalog.Scenario{ID: "reset-content-205", Title: "205 with Content-Length: 0", Codes: []int{205},
 		Method: "GET", Path: "/status/205", Response: "205 with Content-Length: 0"})
-	harness(Scenario{ID: "not-modified-304-with-body", Title: "304 (to an unconditional GET) followed by body bytes", Codes: []int{304},
+	harness(catalog.Scenario{ID: "not-modified-304-with-body", Title: "304 (to an unconditional GET) followed by body bytes", Codes: []int{304},
 		Method: "GET", Path: "/status/304", Response: "304 without Content-Length, then 16 bytes of body; closed after 5 s"}, atRaw(withBody(http.StatusNotModified)))
-	live(Scenario{ID: "partial-206-unsolicited", Title: "206 to a request without Range", Codes: []int{206},
+	live(catalog.Scenario{ID: "partial-206-unsolicited", Title: "206 to a request without Range", Codes: []int{206},
 		Method: "GET", Path: "/status/206", Response: "206 with a body"})
 
-	live(Scenario{ID: "unauthorized-401-credentials", Title: "401 Basic challenge, the client given a user name and password", Codes: []int{401},
+	live(catalog.Scenario{ID: "unauthorized-401-credentials", Title: "401 Basic challenge, the client given a user name and password", Codes: []int{401},
 		Method: "GET", Path: "/status/401", Credentials: true, Response: `401 with WWW-Authenticate: Basic realm="httpstatus", whatever the credentials`})
-	live(Scenario{ID: "proxy-auth-407-credentials", Title: "407 from the server itself (no proxy), the client given credentials", Codes: []int{407},
+	live(catalog.Scenario{ID: "proxy-auth-407-credentials", Title: "407 from the server itself (no proxy), the client given credentials", Codes: []int{407},
 		Method: "GET", Path: "/status/407", Credentials: true, Response: `407 with Proxy-Authenticate: Basic realm="httpstatus"`})
 
 	for _, c := range []struct {
 		code  int
 		title string
 	}{{408, "408 Request Timeout"}, {421, "421 Misdirected Request"}, {425, "425 Too Early"}} {
-		live(Scenario{ID: "retry-" + strconv.Itoa(c.code), Title: c.title + " to a GET: does the client retry", Codes: []int{c.code},
+		live(catalog.Scenario{ID: "retry-" + strconv.Itoa(c.code), Title: c.title + " to a GET: does the client retry", Codes: []int{c.code},
 			Method: "GET", Path: "/status/" + strconv.Itoa(c.code), Limit: limitHang, Response: strconv.Itoa(c.code) + " with a body, every time"})
 	}
 	// Retry-After stays the endpoint's 5 seconds: asking for another
 	// with a request header would make a browser's fetch send a preflight.
-	live(Scenario{ID: "retry-429", Title: "429 with Retry-After: 5 to a GET: does the client retry", Codes: []int{429},
+	live(catalog.Scenario{ID: "retry-429", Title: "429 with Retry-After: 5 to a GET: does the client retry", Codes: []int{429},
 		Method: "GET", Path: "/status/429", Limit: limitRetry, Response: "429 with Retry-After: 5, every time"})
-	live(Scenario{ID: "retry-503", Title: "503 with Retry-After: 5 to a GET: does the client retry", Codes: []int{503},
+	live(catalog.Scenario{ID: "retry-503", Title: "503 with Retry-After: 5 to a GET: does the client retry", Codes: []int{503},
 		Method: "GET", Path: "/status/503", Limit: limitRetry, Response: "503 with Retry-After: 5, every time"})
-	live(Scenario{ID: "retry-503-enabled", Title: "503 with Retry-After: 5, the client's retries turned on", Codes: []int{503},
+	live(catalog.Scenario{ID: "retry-503-enabled", Title: "503 with Retry-After: 5, the client's retries turned on", Codes: []int{503},
 		Method: "GET", Path: "/status/503", Retry: true, Limit: limitRetry, Response: "503 with Retry-After: 5, every time"})
 
 	for _, f := range []struct {
@@ -146,7 +148,7 @@ func scenarios() []scenario {
 		{"truncate", "Body shorter than Content-Length, then closed", "200 with Content-Length: 2000, 1000 bytes, then the connection closes", truncate},
 		{"hang-after-headers", "Headers, then silence", "200 with Content-Length: 2000, then nothing, the connection open", hangAfterHeaders},
 	} {
-		s := Scenario{ID: "fault-" + f.name, Title: f.title, Codes: []int{200}, Method: "GET",
+		s := catalog.Scenario{ID: "fault-" + f.name, Title: f.title, Codes: []int{200}, Method: "GET",
 			Path: "/status/200?fault=" + f.name, Fault: f.name, Response: f.response}
 		if f.name == "hang-after-headers" {
 			s.Limit = limitHang

@@ -12,13 +12,15 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/httpstatus/httpstatus/internal/catalog"
 )
 
 // recorder keeps the requests the servers of one run saw. Safe for
 // concurrent use.
 type recorder struct {
 	mu   sync.Mutex
-	reqs []Request
+	reqs []catalog.ClientRequest
 	last time.Time // when the last request came
 }
 
@@ -36,7 +38,7 @@ func (rec *recorder) add(r *http.Request, origin string) func(n int) {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
 	now := time.Now()
-	q := Request{Method: r.Method, Path: r.URL.RequestURI(), Origin: origin, Auth: r.Header.Get("Authorization") != ""}
+	q := catalog.ClientRequest{Method: r.Method, Path: r.URL.RequestURI(), Origin: origin, Auth: r.Header.Get("Authorization") != ""}
 	if n := len(rec.reqs); n > 0 && rec.reqs[n-1].Method == q.Method && rec.reqs[n-1].Path == q.Path {
 		q.After = int(now.Sub(rec.last) / time.Second)
 	}
@@ -50,10 +52,10 @@ func (rec *recorder) add(r *http.Request, origin string) func(n int) {
 	}
 }
 
-func (rec *recorder) requests() []Request {
+func (rec *recorder) requests() []catalog.ClientRequest {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
-	return append([]Request{}, rec.reqs...)
+	return append([]catalog.ClientRequest{}, rec.reqs...)
 }
 
 // listener accepts connections on a fresh loopback port until ctx is done

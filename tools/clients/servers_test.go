@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/httpstatus/httpstatus/internal/catalog"
 )
 
 // TestProxyRecords checks that the recording proxy passes requests and
@@ -49,7 +51,7 @@ func TestProxyRecords(t *testing.T) {
 	}
 	cancel()
 	wg.Wait()
-	want := []Request{{Method: "POST", Path: "/status/307", Body: 3, Auth: true}, {Method: "POST", Path: "/status/200", Body: 3, Auth: true}}
+	want := []catalog.ClientRequest{{Method: "POST", Path: "/status/307", Body: 3, Auth: true}, {Method: "POST", Path: "/status/200", Body: 3, Auth: true}}
 	if got := rec.requests(); !reflect.DeepEqual(got, want) {
 		t.Errorf("recorded %v, want %v", got, want)
 	}
