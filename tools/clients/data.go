@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,13 +14,17 @@ import (
 	"github.com/httpstatus/httpstatus/internal/catalog"
 )
 
-// marshal is the form of every data file: indented JSON and a newline.
+// marshal is the form of every data file: indented JSON and a newline,
+// with a query's "&" as it is.
 func marshal(v any) ([]byte, error) {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
-	return append(b, '\n'), nil
+	return b.Bytes(), nil
 }
 
 // writeData writes clients.json and one file per scenario into dir, and

@@ -29,6 +29,10 @@ type harness struct {
 	verbose  io.Writer         // one line a run, or nil
 }
 
+// maxSleep is the --max-sleep of the server, longer than any scenario's
+// limit.
+const maxSleep = "30s"
+
 // startServe builds httpstatus from root into dir and starts "serve" on a
 // free loopback port. It returns the address; the server stops with ctx.
 func startServe(ctx context.Context, root, dir string) (string, error) {
@@ -38,7 +42,9 @@ func startServe(ctx context.Context, root, dir string) (string, error) {
 	if out, err := build.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build ./cmd/httpstatus: %v\n%s", err, out)
 	}
-	cmd := exec.CommandContext(ctx, bin, "serve", "--addr", "127.0.0.1:0", "--log-format", "json")
+	// A hang-after-headers lasts until the client leaves or the sleep
+	// cap: a cap past every scenario's limit keeps it a hang.
+	cmd := exec.CommandContext(ctx, bin, "serve", "--addr", "127.0.0.1:0", "--log-format", "json", "--max-sleep", maxSleep)
 	cmd.Env = append(os.Environ(), "HTTPSTATUS_ADDR=", "PORT=")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {

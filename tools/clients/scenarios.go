@@ -28,6 +28,9 @@ const (
 // form is the body of every POST.
 const form = "a=1"
 
+// faultBytes is the length of the body the fault scenarios ask for.
+const faultBytes = 2000
+
 // atLive is the server of scenarios the live endpoint plays: a recording
 // proxy in front of it.
 func atLive(ctx context.Context, wg *sync.WaitGroup, rec *recorder, live string) (string, error) {
@@ -51,9 +54,9 @@ func atRaw(p play) func(ctx context.Context, wg *sync.WaitGroup, rec *recorder, 
 	}
 }
 
-// scenarios lists every scenario, in the order of the data. A fault the
-// live endpoint learns to play moves from atRaw to atLive, its Server to
-// "live", without a change of ID or path.
+// scenarios lists every scenario, in the order of the data. What the
+// live endpoint cannot express (a redirect chain without end, a second
+// origin, a body where the status forbids one) the harness plays itself.
 func scenarios() []scenario {
 	var out []scenario
 	live := func(s catalog.Scenario) {
@@ -93,8 +96,8 @@ func scenarios() []scenario {
 	harness(catalog.Scenario{ID: "redirect-cross-origin-auth", Title: "Authorization on a 302 to another origin (another port)",
 		Codes: []int{302, 401}, Method: "GET", Path: "/cross", Follow: true, Headers: []string{"Authorization: Bearer secret"},
 		Response: "302 to the same host on another port, which answers 200"}, atHarness)
-	live(catalog.Scenario{ID: "multiple-choices-300", Title: "300 without Location", Codes: []int{300},
-		Method: "GET", Path: "/status/300", Response: "300 with a body, no Location"})
+	live(catalog.Scenario{ID: "multiple-choices-300", Title: "300 with a preferred choice in Location", Codes: []int{300},
+		Method: "GET", Path: "/status/300", Response: "300 with Location: /300, Link naming /300, /300.json and /300.txt, and a body that lists them"})
 	live(catalog.Scenario{ID: "use-proxy-305", Title: "305 without Location", Codes: []int{305},
 		Method: "GET", Path: "/status/305", Response: "305 with a body, no Location"})
 
@@ -137,23 +140,23 @@ func scenarios() []scenario {
 	live(catalog.Scenario{ID: "retry-503-enabled", Title: "503 with Retry-After: 5, the client's retries turned on", Codes: []int{503},
 		Method: "GET", Path: "/status/503", Retry: true, Limit: limitRetry, Response: "503 with Retry-After: 5, every time"})
 
-	for _, f := range []struct {
-		name, title, response string
-		p                     play
-	}{
-		{"reset-before-headers", "Connection reset before any header", "reads the request, then a TCP RST", resetBeforeHeaders},
-		{"close-before-headers", "Connection closed before any header", "reads the request, then closes the connection", closeBeforeHeaders},
-		{"reset-after-headers", "Connection reset after the headers", "200 with Content-Length: 2000, then a TCP RST", resetAfterHeaders},
-		{"reset-mid-body", "Connection reset in the middle of the body", "200 with Content-Length: 2000, 1000 bytes, then a TCP RST", resetMidBody},
-		{"truncate", "Body shorter than Content-Length, then closed", "200 with Content-Length: 2000, 1000 bytes, then the connection closes", truncate},
-		{"hang-after-headers", "Headers, then silence", "200 with Content-Length: 2000, then nothing, the connection open", hangAfterHeaders},
+	// The faults are the live endpoint's own (fault=NAME), with a body of
+	// bytes=2000 to cut (application/octet-stream, which a browser's
+	// navigation takes for a download).
+	for _, f := range []struct{ name, title, response string }{
+		{"reset-before-headers", "Connection reset before any header", "reads the request, then a TCP RST"},
+		{"close-before-headers", "Connection closed before any header", "reads the request, then closes the connection"},
+		{"reset-after-headers", "Connection reset after the headers", "200 with Content-Length: 2000 (application/octet-stream), then a TCP RST"},
+		{"reset-mid-body", "Connection reset in the middle of the body", "200 with Content-Length: 2000 (application/octet-stream), 1000 bytes, then a TCP RST"},
+		{"truncate", "Body shorter than Content-Length, then closed", "200 with Content-Length: 2000 (application/octet-stream), 1000 bytes, then the connection closes"},
+		{"hang-after-headers", "Headers, then silence", "200 with Content-Length: 2000 (application/octet-stream), then nothing, the connection open"},
 	} {
 		s := catalog.Scenario{ID: "fault-" + f.name, Title: f.title, Codes: []int{200}, Method: "GET",
-			Path: "/status/200?fault=" + f.name, Fault: f.name, Response: f.response}
+			Path: "/status/200?fault=" + f.name + "&bytes=" + strconv.Itoa(faultBytes), Fault: f.name, Response: f.response}
 		if f.name == "hang-after-headers" {
 			s.Limit = limitHang
 		}
-		harness(s, atRaw(f.p))
+		live(s)
 	}
 	return out
 }
