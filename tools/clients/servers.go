@@ -26,11 +26,10 @@ type recorder struct {
 	last time.Time // when the last request came
 }
 
-// recorded are the paths of the scenarios' requests (/300 is where the
-// live endpoint's 300 points, its preferred choice). Nothing else is
+// recorded are the paths of the scenarios' requests. Nothing else is
 // recorded: not a browser's own request for a favicon, nor a stray
 // request of another program to a port that was its own a moment ago.
-var recorded = []string{"/status/", "/loop/", "/cross", "/landing", "/300"}
+var recorded = []string{"/status/", "/loop/", "/cross", "/landing", "/choices"}
 
 // add records r, if its path is one of recorded, and returns a function
 // that sets the length of its body once read.
@@ -159,6 +158,7 @@ func readRequest(c net.Conn, br *bufio.Reader, rec *recorder, origin string) (*h
 //
 //	/loop/N   302 to /loop/N+1, for ever (200 at loopEnd)
 //	/cross    302 to other's /landing, another origin
+//	/choices  300 with a preferred choice, /landing, in Location
 //	/landing  200
 //
 // Every answer allows any origin, and preflights get 204, so that a
@@ -189,6 +189,11 @@ func harnessHandler(rec *recorder, origin, other string) http.Handler {
 		case r.URL.Path == "/cross":
 			h.Set("Location", other+"/landing")
 			w.WriteHeader(http.StatusFound)
+		case r.URL.Path == "/choices":
+			h.Set("Location", "/landing")
+			h.Set("Link", `</landing>; rel="alternate"; type="text/plain"`)
+			w.WriteHeader(http.StatusMultipleChoices)
+			fmt.Fprintln(w, "choose /landing (text/plain)")
 		default:
 			fmt.Fprintln(w, "landed")
 		}

@@ -137,6 +137,7 @@ func TestHarnessHandler(t *testing.T) {
 		{"/loop/99", "/loop/100", http.StatusFound},
 		{"/loop/100", "", http.StatusOK},
 		{"/cross", other.URL + "/landing", http.StatusFound},
+		{"/choices", "/landing", http.StatusMultipleChoices},
 	}
 	for _, tt := range tests {
 		resp, err := noFollow.Get(srv.URL + tt.path)
