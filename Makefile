@@ -14,8 +14,9 @@
 #                editing content (a test fails while it is stale)
 #   make clients runs real HTTP clients (curl, wget, Go, Python, Node, Java,
 #                Chromium, Firefox) against the live endpoint and rewrites
-#                their observations in content/clients (tools/clients);
-#                make test fails when a client no longer does what they say
+#                their observations in content/clients (tools/clients) and
+#                content/catalog.json; make test fails when a client no
+#                longer does what they say
 #   make bench   the load benchmark (tools/bench) against a bare net/http
 #                server, nginx and go-httpbin, with every guardrail met or
 #                not, under 4 minutes (see BENCHMARKS.md; the report also
@@ -80,10 +81,12 @@ bench:
 	$(GO) run ./tools/heldbench
 	$(GO) run ./tools/annotatebench
 
-# Rewrites content/clients after a deliberate change or upgrade; review
-# the diff. (make test checks the data: TestIntegrationClients.)
+# Rewrites content/clients after a deliberate change or upgrade, then
+# content/catalog.json, which carries it; review the diff. (make test
+# checks the data: TestIntegrationClients.)
 clients: deps
 	$(GO) run ./tools/clients
+	$(GO) generate ./content
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

@@ -1,7 +1,8 @@
 // Package content embeds the guide's source files: one Markdown file with
 // front matter per status code (100.md ... 599.md), one per class
-// (1xx.md ... 5xx.md) and one per guide (guides/NAME.md). The catalog
-// package parses and validates them.
+// (1xx.md ... 5xx.md), one per guide (guides/NAME.md), and what real HTTP
+// clients did against the live endpoint (clients/*.json, written by
+// tools/clients). The catalog package parses and validates them.
 //
 // catalog.json is the same content decoded, which commands read at start
 // instead of decoding the YAML of every file; "make content" rewrites it
@@ -15,7 +16,7 @@ import (
 	"io/fs"
 )
 
-//go:embed *.md guides/*.md
+//go:embed *.md guides/*.md clients/*.json
 var files embed.FS
 
 //go:embed catalog.json

@@ -61,6 +61,8 @@ var pages = []pageCase{
 	{"guides", "/guides", 200, "", true},
 	{"guide-decision", "/guides/choosing-a-status", 200, "", true}, // questions, diagram
 	{"guide-redirects", "/guides/redirects", 200, "", true},        // a comparison table
+	{"clients", "/clients", 200, "", true},                         // every scenario × client
+	{"code-302", "/302", 200, copyReady, true},                     // What clients do: four scenarios
 }
 
 // copyReady is true once site.js has put a copy button on every

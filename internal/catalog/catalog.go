@@ -269,6 +269,10 @@ type Catalog struct {
 	byCode  map[int]*Code
 	classes []*Class // 1xx..5xx in order
 	guides  []*Guide // in the order of Guides
+	// What real clients did: the clients, and the scenarios in the order
+	// of Scenarios.
+	clients   []Client
+	scenarios []*ScenarioFile
 	// The search index is built on the first Search: showing or listing
 	// codes, and a server's start, never pay for it.
 	searchOnce sync.Once
@@ -460,8 +464,9 @@ func readText(fsys fs.FS, name string, buf []byte) (string, error) {
 }
 
 // Load parses and validates every content file in fsys: files named
-// NNN.md hold a code, files named Nxx.md a class, and the files in the
-// guides folder (guides/NAME.md) a guide each. It reports every problem
+// NNN.md hold a code, files named Nxx.md a class, the files in the
+// guides folder (guides/NAME.md) a guide each, and the clients folder
+// what real clients did (LoadClients). It reports every problem
 // at once, each prefixed with its file name: the files that do not parse,
 // or else every rule broken.
 func Load(fsys fs.FS) (*Catalog, error) {
@@ -477,6 +482,9 @@ func Load(fsys fs.FS) (*Catalog, error) {
 	names = append(names, guides...)
 	c := &Catalog{byCode: map[int]*Code{}}
 	var errs []error
+	if c.clients, c.scenarios, err = loadClientDir(fsys); err != nil {
+		errs = append(errs, err)
+	}
 	for _, f := range parseFiles(fsys, names) {
 		if f.err != nil {
 			errs = append(errs, f.err)
@@ -521,7 +529,8 @@ func (c *Catalog) sort() {
 // LoadCode reads only what the page of one code shows: the code's file,
 // if it has one, its class, the x00 code of its class (what a client
 // treats an unassigned number as), the codes its meanings relate to and
-// the guides (a code page lists those it belongs to).
+// the guides (a code page lists those it belongs to), and the clients'
+// data of the scenarios that concern the code.
 // Reading six files instead of a hundred is most of what "httpstatus 503"
 // costs. The result holds only those codes, so it answers Lookup and
 // Class for them and nothing about the rest (Codes lists what was read);
@@ -570,6 +579,16 @@ func LoadCode(fsys fs.FS, code int) (*Catalog, error) {
 		}
 		if err := read(strconv.Itoa(n) + ".md"); err != nil {
 			return nil, err
+		}
+	}
+	clients, scenarios, err := loadClientDir(fsys)
+	if err != nil {
+		return nil, err
+	}
+	c.clients = clients
+	for _, s := range scenarios {
+		if slices.Contains(s.Scenario.Codes, code) {
+			c.scenarios = append(c.scenarios, s)
 		}
 	}
 	c.sort()

@@ -346,3 +346,24 @@ func TestExampleContentLength(t *testing.T) {
 		t.Errorf("checked %d examples with Content-Length, want the content's", checked)
 	}
 }
+
+// TestEmbeddedClients requires what real clients did on the pages the
+// issue names, with at least eight clients and their versions.
+func TestEmbeddedClients(t *testing.T) {
+	t.Parallel()
+	cat := loadEmbedded(t)
+	if n := len(cat.Clients()); n < 8 {
+		t.Fatalf("Clients() = %d clients, want at least 8", n)
+	}
+	for _, code := range []int{100, 101, 103, 301, 302, 303, 307, 308, 429, 503} {
+		scns := cat.ScenariosFor(code)
+		if len(scns) == 0 {
+			t.Errorf("ScenariosFor(%d) = none, want at least one", code)
+		}
+		for _, s := range scns {
+			if len(s.Observations) < 8 {
+				t.Errorf("%s: %d observations, want at least 8", s.Scenario.ID, len(s.Observations))
+			}
+		}
+	}
+}

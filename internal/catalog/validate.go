@@ -36,6 +36,7 @@ func (c *Catalog) validate() []error {
 	}
 	checkEveryClass(&p, c.classes)
 	c.checkGuides(&p)
+	c.checkClients(&p)
 	return p
 }
 

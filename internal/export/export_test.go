@@ -151,6 +151,8 @@ func TestPageFile(t *testing.T) {
 		{render.Page{Kind: render.KindCode, Code: 404, Format: render.Text, Explicit: true}, "404.txt"},
 		{render.Page{Kind: render.KindCodes, Format: render.JSON, Explicit: true}, "codes.json"},
 		{render.Page{Kind: render.KindGuides, Format: render.HTML}, "guides.html"},
+		{render.Page{Kind: render.KindClients, Format: render.HTML}, "clients.html"},
+		{render.Page{Kind: render.KindClients, Format: render.Text, Explicit: true}, "clients.txt"},
 		{render.Page{Kind: render.KindGuides, Format: render.JSON, Explicit: true}, "guides.json"},
 		{render.Page{Kind: render.KindGuide, Guide: "404-vs-410", Format: render.HTML}, "guides/404-vs-410.html"},
 		{render.Page{Kind: render.KindGuide, Guide: "404-vs-410", Format: render.Text, Explicit: true}, "guides/404-vs-410.txt"},
@@ -184,6 +186,8 @@ func pageFileRule(t *testing.T, p render.Page) string {
 		name = "guides"
 	case render.KindGuide:
 		name = "guides/" + p.Guide
+	case render.KindClients:
+		name = "clients"
 	default:
 		t.Fatalf("page %+v: a kind this test has no naming rule for", p)
 	}
@@ -243,12 +247,13 @@ func checkNamesAndKinds(t *testing.T, files map[string][]byte, sources, codes, g
 		"guides.html", "guides.json", "guides.txt", "guides.html.gz", "guides/choosing-a-status.html",
 		"guides/choosing-a-status.json", "guides/choosing-a-status.txt", "guides/redirects.html.br",
 		"guides/401-vs-403-vs-404-vs-407-vs-511.html", "guides/404-vs-410.json", "guides/429-vs-503.txt",
+		"clients.html", "clients.json", "clients.txt", "clients.html.br",
 	} {
 		if _, ok := files[name]; !ok {
 			t.Errorf("no %s in the export", name)
 		}
 	}
-	for _, name := range []string{"404/index.json", "404/index.txt", "index/index.html", "503/index.html", "codes.html", "503", "guides/index.html", "guides/redirects"} {
+	for _, name := range []string{"404/index.json", "404/index.txt", "index/index.html", "503/index.html", "codes.html", "503", "guides/index.html", "guides/redirects", "clients/index.html"} {
 		if _, ok := files[name]; ok {
 			t.Errorf("%s in the export: no URL names it", name)
 		}

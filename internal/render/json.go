@@ -35,6 +35,9 @@ type codeJSON struct {
 	Entries  []entryJSON `json:"entries"`
 	// Guides are the guides the code belongs to.
 	Guides []guideLinkJSON `json:"guides"`
+	// Clients is what real clients did in the scenarios that concern
+	// the code.
+	Clients *clientsJSON `json:"clients,omitempty"`
 	credit
 }
 
@@ -159,7 +162,7 @@ func nonNil[T any](s []T) []T {
 }
 
 func codeJSONOf(p *codePage) codeJSON {
-	j := codeJSON{credit: contentCredit(), Code: p.Code, Class: p.ClassName, URL: p.Path, Assigned: len(p.Entries) > 0, TreatAs: p.TreatAs, Entries: []entryJSON{}, Guides: guideJSONLinks(p.Guides)}
+	j := codeJSON{credit: contentCredit(), Code: p.Code, Class: p.ClassName, URL: p.Path, Assigned: len(p.Entries) > 0, TreatAs: p.TreatAs, Entries: []entryJSON{}, Guides: guideJSONLinks(p.Guides), Clients: clientsJSONOf(p.Clients)}
 	for _, v := range p.Entries {
 		e := v.Entry
 		if j.Name == "" {

@@ -12,12 +12,13 @@ type Kind uint8
 
 // The kinds of documentation page.
 const (
-	KindHome   Kind = iota + 1 // "/"
-	KindClass                  // "/5xx"
-	KindCode                   // "/503"
-	KindCodes                  // "/codes.json"
-	KindGuides                 // "/guides", the index of the guides
-	KindGuide                  // "/guides/404-vs-410"
+	KindHome    Kind = iota + 1 // "/"
+	KindClass                   // "/5xx"
+	KindCode                    // "/503"
+	KindCodes                   // "/codes.json"
+	KindGuides                  // "/guides", the index of the guides
+	KindGuide                   // "/guides/404-vs-410"
+	KindClients                 // "/clients", what real clients do
 )
 
 // Page identifies one documentation page in one format. It is comparable
@@ -53,6 +54,8 @@ func (p Page) Path() string {
 		s = "/" + catalog.GuideDir
 	case KindGuide:
 		s = "/" + catalog.GuideDir + "/" + p.Guide
+	case KindClients:
+		s = ClientsPath
 	}
 	if p.Format != HTML || p.Explicit {
 		s += "." + p.Format.Ext()
@@ -62,7 +65,7 @@ func (p Page) Path() string {
 
 // ParsePath returns the page that a URL path names: "/", "/503",
 // "/503.json", "/5xx", "/5xx.txt", "/codes.json", "/index.txt", "/guides",
-// "/guides/404-vs-410.json". A number from 100 to 599 always names a page;
+// "/guides/404-vs-410.json", "/clients". A number from 100 to 599 always names a page;
 // catalog decides the rest (999) and which guides exist.
 func ParsePath(cat *catalog.Catalog, path string) (Page, bool) {
 	if path == "/" {
@@ -86,6 +89,10 @@ func ParsePath(cat *catalog.Catalog, path string) (Page, bool) {
 	}
 	if name == catalog.GuideDir {
 		p.Kind = KindGuides
+		return p, true
+	}
+	if "/"+name == ClientsPath {
+		p.Kind = KindClients
 		return p, true
 	}
 	if guide, ok := strings.CutPrefix(name, catalog.GuideDir+"/"); ok {
@@ -131,13 +138,15 @@ func (r *Renderer) Render(p Page) ([]byte, error) {
 		return r.Guides(p.Format)
 	case KindGuide:
 		return r.Guide(p.Guide, p.Format)
+	case KindClients:
+		return r.Clients(p.Format)
 	}
 	return r.Code(p.Code, p.Format)
 }
 
 // Pages returns every documentation page of the site in every format, in
 // a fixed order: the home page, the classes, the guides' index and each
-// guide, each number from 100 to 599 and any catalog code beyond, and
+// guide, the clients' page, each number from 100 to 599 and any catalog code beyond, and
 // codes.json. HTML pages are listed with
 // their clean paths ("/503"); the JSON and text forms with extensions.
 func (r *Renderer) Pages() []Page {
@@ -156,6 +165,7 @@ func (r *Renderer) Pages() []Page {
 	for _, g := range r.cat.Guides() {
 		add(Page{Kind: KindGuide, Guide: g.Name})
 	}
+	add(Page{Kind: KindClients})
 	last := 599
 	if codes := r.cat.Codes(); len(codes) > 0 && codes[len(codes)-1].Code > last {
 		last = codes[len(codes)-1].Code

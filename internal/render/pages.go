@@ -127,6 +127,9 @@ type codePage struct {
 	// tables of those that show their table on the pages of their codes.
 	Guides      []guideLink
 	GuideTables []guideTable
+	// Clients is what real clients did in the scenarios that concern
+	// the code, or nil.
+	Clients *clientsTable
 }
 
 type classPage struct {
@@ -274,6 +277,7 @@ func (r *Renderer) codeData(code int) (*codePage, error) {
 			p.Entries = append(p.Entries, v)
 		}
 		r.addGuides(p)
+		p.Clients = clientsTableOf(r.cat.Clients(), r.cat.ScenariosFor(code))
 	}
 	prev, next := r.neighbours(code)
 	if prev != nil {
@@ -385,6 +389,9 @@ func (p *codePage) addTOC() {
 			break
 		}
 		items = append(items, tocItem{ID: v.Anchor, Title: v.Name, Note: v.Label, Sub: secs})
+	}
+	if p.Clients != nil {
+		items = append(items, tocItem{ID: "clients", Title: "What clients do"})
 	}
 	if len(p.Guides) > 0 {
 		items = append(items, tocItem{ID: "guides", Title: "Guides"})

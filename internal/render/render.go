@@ -98,7 +98,7 @@ type Renderer struct {
 
 // pageTemplates are the templates in web's templates/ folder, each
 // parsed with layout.tmpl.
-var pageTemplates = []string{"home", "class", "code", "search", "notfound", "guides", "guide"}
+var pageTemplates = []string{"home", "class", "code", "search", "notfound", "guides", "guide", "clients"}
 
 // New hashes the files in web's static/ folder and keeps web for its
 // templates (templates/*.tmpl), which are parsed when the first HTML page

@@ -59,7 +59,7 @@ func compareGolden(t *testing.T, name string, got []byte) {
 func TestGolden(t *testing.T) {
 	r := newRenderer(t)
 	for _, p := range []string{"/", "/index.txt", "/503", "/503.json", "/503.txt", "/5xx", "/5xx.json", "/5xx.txt", "/299", "/299.txt", "/499.txt",
-		"/guides", "/guides.txt", "/guides/choosing-a-status", "/guides/choosing-a-status.json", "/guides/choosing-a-status.txt", "/guides/redirects", "/guides/redirects.txt"} {
+		"/guides", "/guides.txt", "/guides/choosing-a-status", "/guides/choosing-a-status.json", "/guides/choosing-a-status.txt", "/guides/redirects", "/guides/redirects.txt", "/clients", "/clients.txt", "/302"} {
 		page, ok := render.ParsePath(r.Catalog(), p)
 		if !ok {
 			t.Fatalf("ParsePath(%q) failed", p)

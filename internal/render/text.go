@@ -232,6 +232,7 @@ func (r *Renderer) codeTextColor(p *codePage, color bool) []byte {
 			}
 		}
 	}
+	codeClientsText(w, p.Clients)
 	r.codeGuidesText(w, p)
 	w.blank()
 	w.para("", "", p.Notice)

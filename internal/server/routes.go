@@ -8,7 +8,7 @@ import (
 )
 
 // addRoutes lists every URL the site answers. Documentation pages share one
-// handler because a path such as "503.json", "5xx" or "guides/404-vs-410"
+// handler because a path such as "503.json", "5xx", "clients" or "guides/404-vs-410"
 // is parsed by render.ParsePath; anything it does not name is a 404 page, a known path
 // asked with OPTIONS is a 204 with Allow, and with another method a 405
 // (handleFallback). Every route is described in /openapi.json or excluded
@@ -18,6 +18,7 @@ func (s *Server) addRoutes(mux router) {
 	mux.Handle("GET /{page}", s.handlePage())
 	mux.Handle("GET /guides", s.handlePage())
 	mux.Handle("GET /guides/{guide}", s.handlePage())
+	mux.Handle("GET /clients", s.handlePage())
 	mux.Handle("GET /search", s.handleSearch())
 	mux.Handle("GET /static/{file}", s.handleAsset())
 	mux.Handle("GET /favicon.ico", s.handleFavicon())

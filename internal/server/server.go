@@ -1,7 +1,7 @@
 // Package server serves the guide over HTTP.
 //
-// Documentation pages (/, /1xx ... /5xx, /{code}, /guides and
-// /guides/{name}) are documents: they are
+// Documentation pages (/, /1xx ... /5xx, /{code}, /guides,
+// /guides/{name} and /clients) are documents: they are
 // served 200 OK whatever status they explain, in HTML, JSON or text chosen by
 // the path's extension or by Accept. Each page is rendered once (by Warm,
 // or on first use) and kept with its ETag and header values; its gzip and

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/httpstatus/httpstatus/internal/catalog"
 )
 
 // job is one request a client is asked to make, as the client scripts
@@ -52,7 +54,7 @@ type answer struct {
 // and run a job (command-line clients and Go), or the worker that does
 // (every other client; the harness starts each worker once).
 type client struct {
-	info    ClientInfo
+	info    catalog.Client
 	version func(ctx context.Context) (string, error)
 	run     func(ctx context.Context, j job) (answer, error)
 	// spec and mode, for a client played by a worker.
@@ -79,9 +81,9 @@ func newClients() []*client {
 	return append(out, browserClients()...)
 }
 
-// options are the options a job gives c, from its ClientInfo, or a note
+// options are the options a job gives c, from its catalog.Client, or a note
 // that c has none.
-func (c *client) options(s Scenario) []string {
+func (c *client) options(s catalog.Scenario) []string {
 	var out []string
 	add := func(asked bool, what, opt string) {
 		switch {
@@ -148,7 +150,7 @@ func firstMatch(s, re, what string) (string, error) {
 // curlClient runs curl, without -f: a status is a response, the exit
 // status an error.
 func curlClient() *client {
-	c := &client{info: ClientInfo{ID: "curl", Name: "curl", Follow: "-L", Retry: "--retry 2", Credentials: "-u user:pass"}, install: "curl"}
+	c := &client{info: catalog.Client{ID: "curl", Name: "curl", Follow: "-L", Retry: "--retry 2", Credentials: "-u user:pass"}, install: "curl"}
 	c.version = func(ctx context.Context) (string, error) {
 		out, err := output(ctx, "curl", "--version")
 		if err != nil {
@@ -207,7 +209,7 @@ var wgetStatus = regexp.MustCompile(`(?m)^\s*HTTP/\d(?:\.\d)? (\d{3})`)
 // wgetClient runs wget -S -O /dev/null, which prints every response's
 // status line to stderr.
 func wgetClient() *client {
-	c := &client{info: ClientInfo{ID: "wget", Name: "GNU Wget", Follow: "default",
+	c := &client{info: catalog.Client{ID: "wget", Name: "GNU Wget", Follow: "default",
 		Retry: "--tries=3 --retry-on-http-error=503", Credentials: "--user user --password pass"}, install: "wget"}
 	c.version = func(ctx context.Context) (string, error) {
 		out, err := output(ctx, "wget", "--version")
@@ -280,7 +282,7 @@ func runCommand(ctx context.Context, j job, parse func(stdout, stderr string, ex
 // goClient runs Go's net/http in this process: an http.Client with its
 // defaults, on a transport of its own.
 func goClient() *client {
-	c := &client{info: ClientInfo{ID: "go", Name: "Go net/http", Follow: "default", Credentials: "Request.SetBasicAuth (sent up front)"}}
+	c := &client{info: catalog.Client{ID: "go", Name: "Go net/http", Follow: "default", Credentials: "Request.SetBasicAuth (sent up front)"}}
 	c.version = func(context.Context) (string, error) { return runtime.Version(), nil }
 	c.run = func(ctx context.Context, j job) (answer, error) {
 		limit := time.Duration(j.Limit) * time.Second
@@ -349,7 +351,7 @@ func goErrorKind(err error) string {
 }
 
 // workerClient is a client played by a worker.
-func workerClient(info ClientInfo, install string, spec *workerSpec, mode string) *client {
+func workerClient(info catalog.Client, install string, spec *workerSpec, mode string) *client {
 	return &client{info: info, install: install, spec: spec, mode: mode}
 }
 
@@ -364,12 +366,12 @@ func pythonClients() []*client {
 		}}
 	}
 	return []*client{
-		workerClient(ClientInfo{ID: "python-urllib", Name: "Python urllib", Follow: "default", Credentials: "HTTPBasicAuthHandler"},
+		workerClient(catalog.Client{ID: "python-urllib", Name: "Python urllib", Follow: "default", Credentials: "HTTPBasicAuthHandler"},
 			"python3", py("urllib"), ""),
-		workerClient(ClientInfo{ID: "python-requests", Name: "Python requests", Follow: "default",
+		workerClient(catalog.Client{ID: "python-requests", Name: "Python requests", Follow: "default",
 			Retry: "HTTPAdapter(max_retries=Retry(total=2, status_forcelist=[503]))", Credentials: "auth=(user, pass)"},
 			"python3-requests", py("requests"), ""),
-		workerClient(ClientInfo{ID: "python-httpx", Name: "Python HTTPX", Follow: "follow_redirects=True", Credentials: "auth=(user, pass)"},
+		workerClient(catalog.Client{ID: "python-httpx", Name: "Python HTTPX", Follow: "follow_redirects=True", Credentials: "auth=(user, pass)"},
 			"python3-httpx", py("httpx"), ""),
 	}
 }
@@ -381,8 +383,8 @@ func nodeClients() []*client {
 		}}
 	}
 	return []*client{
-		workerClient(ClientInfo{ID: "node-fetch", Name: "Node fetch (undici)", Follow: "default"}, "nodejs", node("fetch"), ""),
-		workerClient(ClientInfo{ID: "node-http", Name: "Node node:http", Credentials: "auth: 'user:pass' (sent up front)"},
+		workerClient(catalog.Client{ID: "node-fetch", Name: "Node fetch (undici)", Follow: "default"}, "nodejs", node("fetch"), ""),
+		workerClient(catalog.Client{ID: "node-http", Name: "Node node:http", Credentials: "auth: 'user:pass' (sent up front)"},
 			"nodejs", node("http"), ""),
 	}
 }
@@ -391,7 +393,7 @@ func nodeClients() []*client {
 // (see compileJava).
 func javaClient() *client {
 	spec := &workerSpec{name: "java", argv: func(_, tmp string) []string { return []string{"java", "-cp", tmp, "Client"} }}
-	return workerClient(ClientInfo{ID: "java", Name: "Java HttpClient", Follow: "followRedirects(Redirect.NORMAL)",
+	return workerClient(catalog.Client{ID: "java", Name: "Java HttpClient", Follow: "followRedirects(Redirect.NORMAL)",
 		Credentials: "authenticator(Authenticator)"}, "openjdk-17-jdk-headless", spec, "")
 }
 
@@ -408,8 +410,8 @@ func browserClients() []*client {
 			return []string{"node", filepath.Join(dir, "browser.mjs"), b.id, exe}
 		}}
 		out = append(out,
-			workerClient(ClientInfo{ID: b.id + "-navigate", Name: b.name + " navigation", Follow: "default"}, b.install, spec, "navigate"),
-			workerClient(ClientInfo{ID: b.id + "-fetch", Name: b.name + " fetch()", Follow: "default"}, b.install, spec, "fetch"))
+			workerClient(catalog.Client{ID: b.id + "-navigate", Name: b.name + " navigation", Follow: "default"}, b.install, spec, "navigate"),
+			workerClient(catalog.Client{ID: b.id + "-fetch", Name: b.name + " fetch()", Follow: "default"}, b.install, spec, "fetch"))
 	}
 	return out
 }

@@ -10,29 +10,35 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+
+	"github.com/httpstatus/httpstatus/internal/catalog"
 )
 
-// marshal is the form of every data file: indented JSON and a newline.
+// marshal is the form of every data file: indented JSON and a newline,
+// with a query's "&" as it is.
 func marshal(v any) ([]byte, error) {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
-	return append(b, '\n'), nil
+	return b.Bytes(), nil
 }
 
 // writeData writes clients.json and one file per scenario into dir, and
 // removes the JSON files of scenarios that are gone.
-func writeData(dir string, clients []ClientInfo, files []ScenarioFile) error {
+func writeData(dir string, clients []catalog.Client, files []catalog.ScenarioFile) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	keep := map[string]bool{ClientsFile: true}
+	keep := map[string]bool{catalog.ClientsFile: true}
 	b, err := marshal(clients)
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(dir, ClientsFile), b, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, catalog.ClientsFile), b, 0o644); err != nil {
 		return err
 	}
 	for _, f := range files {
@@ -60,50 +66,25 @@ func writeData(dir string, clients []ClientInfo, files []ScenarioFile) error {
 	return nil
 }
 
-// loadData reads clients.json and every scenario file of dir, strictly:
-// an unknown field is an error.
-func loadData(dir string) ([]ClientInfo, map[string]ScenarioFile, error) {
-	var clients []ClientInfo
-	if err := readStrict(filepath.Join(dir, ClientsFile), &clients); err != nil {
-		return nil, nil, err
-	}
-	paths, err := filepath.Glob(filepath.Join(dir, "*.json"))
+// loadData reads clients.json and every scenario file of dir, strictly
+// (catalog.LoadClients): an unknown field is an error. The scenarios are
+// by ID.
+func loadData(dir string) ([]catalog.Client, map[string]catalog.ScenarioFile, error) {
+	clients, list, err := catalog.LoadClients(os.DirFS(dir))
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("%s: %w", dir, err)
 	}
-	files := map[string]ScenarioFile{}
-	for _, p := range paths {
-		if filepath.Base(p) == ClientsFile {
-			continue
-		}
-		var f ScenarioFile
-		if err := readStrict(p, &f); err != nil {
-			return nil, nil, err
-		}
-		if want := f.Scenario.ID + ".json"; filepath.Base(p) != want {
-			return nil, nil, fmt.Errorf("%s: holds scenario %q, want the file named %s", p, f.Scenario.ID, want)
-		}
-		files[f.Scenario.ID] = f
+	files := map[string]catalog.ScenarioFile{}
+	for _, f := range list {
+		files[f.Scenario.ID] = *f
 	}
 	return clients, files, nil
 }
 
-func readStrict(path string, v any) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
-}
-
-// accepts reports whether r is the committed result or one also seen.
-func (o Observation) accepts(r Result) bool {
-	return slices.ContainsFunc(append([]Result{o.Result}, o.AlsoSeen...), func(x Result) bool { return reflect.DeepEqual(x, r) })
+// accepts reports whether r is the committed result of o or one also
+// seen.
+func accepts(o catalog.Observation, r catalog.ClientResult) bool {
+	return slices.ContainsFunc(append([]catalog.ClientResult{o.Result}, o.AlsoSeen...), func(x catalog.ClientResult) bool { return reflect.DeepEqual(x, r) })
 }
 
 // merge keeps the committed result of each client whose version is the
@@ -111,7 +92,7 @@ func (o Observation) accepts(r Result) bool {
 // does not accept it yet: rewriting after a run that saw nothing new
 // changes nothing but the date, and a client whose behaviour depends on
 // timing collects its variants. A new version starts afresh.
-func merge(old map[string]ScenarioFile, fresh []ScenarioFile) {
+func merge(old map[string]catalog.ScenarioFile, fresh []catalog.ScenarioFile) {
 	for i, f := range fresh {
 		o, ok := old[f.Scenario.ID]
 		if !ok || !reflect.DeepEqual(o.Scenario, f.Scenario) {
@@ -122,7 +103,7 @@ func merge(old map[string]ScenarioFile, fresh []ScenarioFile) {
 				if c.Client != n.Client || c.Version != n.Version || !slices.Equal(c.Options, n.Options) {
 					continue
 				}
-				if !c.accepts(n.Result) {
+				if !accepts(c, n.Result) {
 					c.AlsoSeen = append(c.AlsoSeen, n.Result)
 				}
 				fresh[i].Observations[k] = c
@@ -134,11 +115,11 @@ func merge(old map[string]ScenarioFile, fresh []ScenarioFile) {
 // compare reports every difference between the committed data and a
 // fresh run, one line each, naming the scenario, the client and both
 // results. The dates are not compared.
-func compare(oldClients []ClientInfo, old map[string]ScenarioFile, newClients []ClientInfo, fresh []ScenarioFile) error {
+func compare(oldClients []catalog.Client, old map[string]catalog.ScenarioFile, newClients []catalog.Client, fresh []catalog.ScenarioFile) error {
 	var diffs []string
 	add := func(format string, a ...any) { diffs = append(diffs, fmt.Sprintf(format, a...)) }
 	if !reflect.DeepEqual(oldClients, newClients) {
-		add("%s: the clients or their options changed", ClientsFile)
+		add("%s: the clients or their options changed", catalog.ClientsFile)
 	}
 	seen := map[string]bool{}
 	for _, f := range fresh {
@@ -152,7 +133,7 @@ func compare(oldClients []ClientInfo, old map[string]ScenarioFile, newClients []
 		if !reflect.DeepEqual(o.Scenario, f.Scenario) {
 			add("%s: the scenario's definition changed", id)
 		}
-		byClient := map[string]Observation{}
+		byClient := map[string]catalog.Observation{}
 		for _, ob := range o.Observations {
 			byClient[ob.Client] = ob
 		}
@@ -163,7 +144,7 @@ func compare(oldClients []ClientInfo, old map[string]ScenarioFile, newClients []
 				add("%s × %s: not in the committed data; now: %s", id, n.Client, n.Result)
 			case c.Version != n.Version:
 				add("%s × %s: version %s in the committed data, now %s", id, n.Client, c.Version, n.Version)
-			case !c.accepts(n.Result):
+			case !accepts(c, n.Result):
 				add("%s × %s (%s) behaves differently:\n    committed: %s\n    now:       %s", id, n.Client, n.Version, c.Result, n.Result)
 			case !slices.Equal(c.Options, n.Options):
 				add("%s × %s: options %q in the committed data, now %q", id, n.Client, c.Options, n.Options)
@@ -183,5 +164,5 @@ func compare(oldClients []ClientInfo, old map[string]ScenarioFile, newClients []
 		return nil
 	}
 	slices.Sort(diffs)
-	return errors.New(strings.Join(diffs, "\n") + "\n(after a deliberate change or upgrade, run make clients and commit content/clients)")
+	return errors.New(strings.Join(diffs, "\n") + "\n(after a deliberate change or upgrade, run make clients and commit content/clients and content/catalog.json)")
 }

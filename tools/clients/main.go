@@ -13,6 +13,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/httpstatus/httpstatus/internal/catalog"
 )
 
 func main() {
@@ -93,8 +95,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	dir := filepath.Join(root, c.data)
 	var (
-		oldInfos []ClientInfo
-		old      map[string]ScenarioFile
+		oldInfos []catalog.Client
+		old      map[string]catalog.ScenarioFile
 	)
 	if c.check {
 		if oldInfos, old, err = loadData(dir); err != nil {
@@ -123,7 +125,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // every client and returns the clients and the data. With old (the
 // committed data, when checking), a result old does not accept is run
 // once more (harness.recheck).
-func runMatrix(ctx context.Context, root string, scns []scenario, parallel int, verbose io.Writer, old map[string]ScenarioFile) ([]ClientInfo, []ScenarioFile, error) {
+func runMatrix(ctx context.Context, root string, scns []scenario, parallel int, verbose io.Writer, old map[string]catalog.ScenarioFile) ([]catalog.Client, []catalog.ScenarioFile, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	defer wg.Wait()
@@ -164,7 +166,7 @@ func runMatrix(ctx context.Context, root string, scns []scenario, parallel int, 
 			return nil, nil, err
 		}
 	}
-	infos := make([]ClientInfo, len(h.clients))
+	infos := make([]catalog.Client, len(h.clients))
 	for i, c := range h.clients {
 		infos[i] = c.info
 	}

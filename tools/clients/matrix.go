@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/httpstatus/httpstatus/internal/catalog"
 )
 
 // harness is everything a run of the matrix needs: the server, the
@@ -27,6 +29,10 @@ type harness struct {
 	verbose  io.Writer         // one line a run, or nil
 }
 
+// maxSleep is the --max-sleep of the server, longer than any scenario's
+// limit.
+const maxSleep = "30s"
+
 // startServe builds httpstatus from root into dir and starts "serve" on a
 // free loopback port. It returns the address; the server stops with ctx.
 func startServe(ctx context.Context, root, dir string) (string, error) {
@@ -36,7 +42,9 @@ func startServe(ctx context.Context, root, dir string) (string, error) {
 	if out, err := build.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build ./cmd/httpstatus: %v\n%s", err, out)
 	}
-	cmd := exec.CommandContext(ctx, bin, "serve", "--addr", "127.0.0.1:0", "--log-format", "json")
+	// A hang-after-headers lasts until the client leaves or the sleep
+	// cap: a cap past every scenario's limit keeps it a hang.
+	cmd := exec.CommandContext(ctx, bin, "serve", "--addr", "127.0.0.1:0", "--log-format", "json", "--max-sleep", maxSleep)
 	cmd.Env = append(os.Environ(), "HTTPSTATUS_ADDR=", "PORT=")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
@@ -99,7 +107,7 @@ func (h *harness) askVersions(ctx context.Context) error {
 
 // run runs every scenario with every client, at most h.parallel at once,
 // the longest scenarios first, and returns the files of the data.
-func (h *harness) run(ctx context.Context, scns []scenario, checked string) ([]ScenarioFile, error) {
+func (h *harness) run(ctx context.Context, scns []scenario, checked string) ([]catalog.ScenarioFile, error) {
 	return h.runSome(ctx, scns, checked, func(string, string) bool { return true })
 }
 
@@ -107,7 +115,7 @@ func (h *harness) run(ctx context.Context, scns []scenario, checked string) ([]S
 // committed data does not accept, and puts the new result in files: a
 // client whose behaviour changed does it again, while a result that a
 // moment of load on a busy machine bent is not.
-func (h *harness) recheck(ctx context.Context, scns []scenario, files []ScenarioFile, old map[string]ScenarioFile) error {
+func (h *harness) recheck(ctx context.Context, scns []scenario, files []catalog.ScenarioFile, old map[string]catalog.ScenarioFile) error {
 	again := map[[2]string]bool{}
 	for _, f := range files {
 		for _, n := range f.Observations {
@@ -116,7 +124,7 @@ func (h *harness) recheck(ctx context.Context, scns []scenario, files []Scenario
 				continue
 			}
 			for _, c := range o.Observations {
-				if c.Client == n.Client && c.Version == n.Version && !c.accepts(n.Result) {
+				if c.Client == n.Client && c.Version == n.Version && !accepts(c, n.Result) {
 					again[[2]string{f.Scenario.ID, n.Client}] = true
 				}
 			}
@@ -141,7 +149,7 @@ func (h *harness) recheck(ctx context.Context, scns []scenario, files []Scenario
 
 // runSome runs the scenarios and clients that pick accepts (by ID).
 // Observations not run are left empty.
-func (h *harness) runSome(ctx context.Context, scns []scenario, checked string, pick func(scenario, client string) bool) ([]ScenarioFile, error) {
+func (h *harness) runSome(ctx context.Context, scns []scenario, checked string, pick func(scenario, client string) bool) ([]catalog.ScenarioFile, error) {
 	type slot struct{ s, c int }
 	var runs []slot
 	for i := range scns {
@@ -152,9 +160,9 @@ func (h *harness) runSome(ctx context.Context, scns []scenario, checked string, 
 		}
 	}
 	slices.SortStableFunc(runs, func(a, b slot) int { return scns[b.s].Limit - scns[a.s].Limit })
-	obs := make([][]Observation, len(scns))
+	obs := make([][]catalog.Observation, len(scns))
 	for i := range obs {
-		obs[i] = make([]Observation, len(h.clients))
+		obs[i] = make([]catalog.Observation, len(h.clients))
 	}
 	var (
 		wg   sync.WaitGroup
@@ -179,7 +187,7 @@ func (h *harness) runSome(ctx context.Context, scns []scenario, checked string, 
 				errs = append(errs, fmt.Errorf("%s × %s: %w", s.ID, c.info.ID, err))
 				return
 			}
-			obs[r.s][r.c] = Observation{Client: c.info.ID, Version: h.versions[c.info.ID], Options: c.options(s.Scenario), Result: res}
+			obs[r.s][r.c] = catalog.Observation{Client: c.info.ID, Version: h.versions[c.info.ID], Options: c.options(s.Scenario), Result: res}
 			if h.verbose != nil {
 				fmt.Fprintf(h.verbose, "%-28s %-20s %s\n", s.ID, c.info.ID, res)
 			}
@@ -189,16 +197,16 @@ func (h *harness) runSome(ctx context.Context, scns []scenario, checked string, 
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	files := make([]ScenarioFile, len(scns))
+	files := make([]catalog.ScenarioFile, len(scns))
 	for i, s := range scns {
-		files[i] = ScenarioFile{Scenario: s.Scenario, Checked: checked, Observations: obs[i]}
+		files[i] = catalog.ScenarioFile{Scenario: s.Scenario, Checked: checked, Observations: obs[i]}
 	}
 	return files, nil
 }
 
 // runOne starts the scenario's server for c alone, runs c, and returns
 // the normalised result.
-func (h *harness) runOne(ctx context.Context, s scenario, c *client) (Result, error) {
+func (h *harness) runOne(ctx context.Context, s scenario, c *client) (catalog.ClientResult, error) {
 	rctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	stop := sync.OnceFunc(func() { cancel(); wg.Wait() })
@@ -206,7 +214,7 @@ func (h *harness) runOne(ctx context.Context, s scenario, c *client) (Result, er
 	rec := &recorder{}
 	base, err := s.start(rctx, &wg, rec, h.live)
 	if err != nil {
-		return Result{}, err
+		return catalog.ClientResult{}, err
 	}
 	j := job{Method: s.Method, URL: base + s.Path, Body: s.Body, Follow: s.Follow, Retry: s.Retry, Limit: s.Limit}
 	for _, hv := range s.Headers {
@@ -218,7 +226,7 @@ func (h *harness) runOne(ctx context.Context, s scenario, c *client) (Result, er
 	}
 	a, err := c.run(rctx, j)
 	if err != nil {
-		return Result{}, err
+		return catalog.ClientResult{}, err
 	}
 	// The servers stop before the requests are read: a proxy may still
 	// be parsing a request whose answer the client already has.
@@ -226,22 +234,19 @@ func (h *harness) runOne(ctx context.Context, s scenario, c *client) (Result, er
 	return resultOf(a, s.Limit, rec.requests()), nil
 }
 
-// secondsStep is the rounding of Result.Seconds.
-const secondsStep = 5
-
 // resultOf normalises a client's answer.
-func resultOf(a answer, limit int, reqs []Request) Result {
-	r := Result{Requests: reqs, Seconds: int(a.ElapsedMS/(secondsStep*1000)) * secondsStep}
+func resultOf(a answer, limit int, reqs []catalog.ClientRequest) catalog.ClientResult {
+	r := catalog.ClientResult{Requests: reqs, Seconds: int(a.ElapsedMS/(catalog.SecondsStep*1000)) * catalog.SecondsStep}
 	if r.Requests == nil {
-		r.Requests = []Request{}
+		r.Requests = []catalog.ClientRequest{}
 	}
 	switch {
 	case a.None:
-		r.Outcome, r.Seconds = OutcomeNone, limit
+		r.Outcome, r.Seconds = catalog.OutcomeNone, limit
 	case a.Status > 0:
-		r.Outcome, r.Status, r.BodyBytes, r.Error = OutcomeResponse, a.Status, a.BodyBytes, a.Error
+		r.Outcome, r.Status, r.BodyBytes, r.Error = catalog.OutcomeResponse, a.Status, a.BodyBytes, a.Error
 	default:
-		r.Outcome, r.Error = OutcomeError, a.Error
+		r.Outcome, r.Error = catalog.OutcomeError, a.Error
 		if r.Error == "" {
 			r.Error = "no status and no error"
 		}

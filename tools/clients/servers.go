@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -11,21 +12,24 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
+
+	"github.com/httpstatus/httpstatus/internal/catalog"
 )
 
 // recorder keeps the requests the servers of one run saw. Safe for
 // concurrent use.
 type recorder struct {
 	mu   sync.Mutex
-	reqs []Request
+	reqs []catalog.ClientRequest
 	last time.Time // when the last request came
 }
 
 // recorded are the paths of the scenarios' requests. Nothing else is
 // recorded: not a browser's own request for a favicon, nor a stray
 // request of another program to a port that was its own a moment ago.
-var recorded = []string{"/status/", "/loop/", "/cross", "/landing"}
+var recorded = []string{"/status/", "/loop/", "/cross", "/landing", "/choices"}
 
 // add records r, if its path is one of recorded, and returns a function
 // that sets the length of its body once read.
@@ -36,7 +40,7 @@ func (rec *recorder) add(r *http.Request, origin string) func(n int) {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
 	now := time.Now()
-	q := Request{Method: r.Method, Path: r.URL.RequestURI(), Origin: origin, Auth: r.Header.Get("Authorization") != ""}
+	q := catalog.ClientRequest{Method: r.Method, Path: r.URL.RequestURI(), Origin: origin, Auth: r.Header.Get("Authorization") != ""}
 	if n := len(rec.reqs); n > 0 && rec.reqs[n-1].Method == q.Method && rec.reqs[n-1].Path == q.Path {
 		q.After = int(now.Sub(rec.last) / time.Second)
 	}
@@ -50,10 +54,10 @@ func (rec *recorder) add(r *http.Request, origin string) func(n int) {
 	}
 }
 
-func (rec *recorder) requests() []Request {
+func (rec *recorder) requests() []catalog.ClientRequest {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
-	return append([]Request{}, rec.reqs...)
+	return append([]catalog.ClientRequest{}, rec.reqs...)
 }
 
 // listener accepts connections on a fresh loopback port until ctx is done
@@ -95,7 +99,7 @@ func listen(ctx context.Context, wg *sync.WaitGroup, serve func(ctx context.Cont
 // proxyTo returns a connection server that passes the bytes of each
 // connection to backend unchanged, both ways, and records the requests
 // it sees go by (parsed with net/http's ReadRequest from a copy of the
-// stream).
+// stream). A reset from backend is passed on as a reset.
 func proxyTo(backend string, rec *recorder) func(ctx context.Context, c net.Conn) {
 	return func(ctx context.Context, c net.Conn) {
 		defer c.Close()
@@ -108,7 +112,14 @@ func proxyTo(backend string, rec *recorder) func(ctx context.Context, c net.Conn
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
-			io.Copy(c, b)
+			// The live endpoint's faults reach the client as they left
+			// it: a reset as a reset, once the client has what came
+			// before it; a close as a close.
+			if _, err := io.Copy(c, b); errors.Is(err, syscall.ECONNRESET) {
+				time.Sleep(settle)
+				reset(c.(*net.TCPConn))
+				return
+			}
 			c.(*net.TCPConn).CloseWrite()
 		}()
 		br := bufio.NewReader(io.TeeReader(c, b))
@@ -147,6 +158,7 @@ func readRequest(c net.Conn, br *bufio.Reader, rec *recorder, origin string) (*h
 //
 //	/loop/N   302 to /loop/N+1, for ever (200 at loopEnd)
 //	/cross    302 to other's /landing, another origin
+//	/choices  300 with a preferred choice, /landing, in Location
 //	/landing  200
 //
 // Every answer allows any origin, and preflights get 204, so that a
@@ -177,6 +189,11 @@ func harnessHandler(rec *recorder, origin, other string) http.Handler {
 		case r.URL.Path == "/cross":
 			h.Set("Location", other+"/landing")
 			w.WriteHeader(http.StatusFound)
+		case r.URL.Path == "/choices":
+			h.Set("Location", "/landing")
+			h.Set("Link", `</landing>; rel="alternate"; type="text/plain"`)
+			w.WriteHeader(http.StatusMultipleChoices)
+			fmt.Fprintln(w, "choose /landing (text/plain)")
 		default:
 			fmt.Fprintln(w, "landed")
 		}
@@ -216,42 +233,13 @@ func (l *oneConn) Accept() (net.Conn, error) {
 func (l *oneConn) Close() error   { return nil }
 func (l *oneConn) Addr() net.Addr { return l.c.LocalAddr() }
 
-// play is what the raw fault server does on a connection after reading
-// one request.
+// play is what the raw server does on a connection after reading one
+// request.
 type play func(ctx context.Context, c *net.TCPConn)
 
-// faultBody is the length the fault responses announce.
-const faultBody = 2000
-
-var faultHead = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + strconv.Itoa(faultBody) + "\r\n\r\n"
-
-// settle is how long a fault server waits after writing before it resets,
-// so that the client has read what was written.
+// settle is how long the proxy waits before it passes on a reset, so
+// that the client has read what came before it.
 const settle = 100 * time.Millisecond
-
-// Fault plays, named as the live endpoint's fault option.
-var (
-	resetBeforeHeaders play = func(ctx context.Context, c *net.TCPConn) { reset(c) }
-	closeBeforeHeaders play = func(ctx context.Context, c *net.TCPConn) { c.Close() }
-	resetAfterHeaders  play = func(ctx context.Context, c *net.TCPConn) {
-		c.Write([]byte(faultHead))
-		time.Sleep(settle)
-		reset(c)
-	}
-	resetMidBody play = func(ctx context.Context, c *net.TCPConn) {
-		c.Write([]byte(faultHead + strings.Repeat("x", faultBody/2)))
-		time.Sleep(settle)
-		reset(c)
-	}
-	truncate play = func(ctx context.Context, c *net.TCPConn) {
-		c.Write([]byte(faultHead + strings.Repeat("x", faultBody/2)))
-		c.Close()
-	}
-	hangAfterHeaders play = func(ctx context.Context, c *net.TCPConn) {
-		c.Write([]byte(faultHead))
-		<-ctx.Done()
-	}
-)
 
 // bodyHold is how long a server keeps the connection open after a
 // response that must not have a body but has one.

@@ -12,6 +12,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/httpstatus/httpstatus/internal/catalog"
+	"github.com/httpstatus/httpstatus/live"
 )
 
 // TestProxyRecords checks that the recording proxy passes requests and
@@ -49,43 +52,55 @@ func TestProxyRecords(t *testing.T) {
 	}
 	cancel()
 	wg.Wait()
-	want := []Request{{Method: "POST", Path: "/status/307", Body: 3, Auth: true}, {Method: "POST", Path: "/status/200", Body: 3, Auth: true}}
+	want := []catalog.ClientRequest{{Method: "POST", Path: "/status/307", Body: 3, Auth: true}, {Method: "POST", Path: "/status/200", Body: 3, Auth: true}}
 	if got := rec.requests(); !reflect.DeepEqual(got, want) {
 		t.Errorf("recorded %v, want %v", got, want)
 	}
 }
 
-// TestPlays checks what Go's client meets on each raw play.
-func TestPlays(t *testing.T) {
+// TestFaultsThroughProxy checks what Go's client meets on each of the
+// live endpoint's faults through the recording proxy, and on the raw
+// server's body after a 204: a reset arrives as a reset.
+func TestFaultsThroughProxy(t *testing.T) {
+	backend := httptest.NewServer(live.New(live.WithMaxSleep(time.Second)))
+	t.Cleanup(backend.Close) // after the parallel subtests
+	half := faultBytes / 2
 	tests := []struct {
 		name       string
-		p          play
+		start      func(ctx context.Context, wg *sync.WaitGroup, rec *recorder) (string, error)
+		path       string
 		wantStatus int
 		wantBody   int
 		wantErr    error
 	}{
-		{"reset-before-headers", resetBeforeHeaders, 0, 0, syscall.ECONNRESET},
-		{"close-before-headers", closeBeforeHeaders, 0, 0, io.EOF},
-		{"reset-after-headers", resetAfterHeaders, 200, 0, syscall.ECONNRESET},
-		{"reset-mid-body", resetMidBody, 200, faultBody / 2, syscall.ECONNRESET},
-		{"truncate", truncate, 200, faultBody / 2, io.ErrUnexpectedEOF},
-		{"204 with a body", withBody(http.StatusNoContent), 204, 0, nil},
+		{"reset-before-headers", nil, "?fault=reset-before-headers", 0, 0, syscall.ECONNRESET},
+		{"close-before-headers", nil, "?fault=close-before-headers", 0, 0, io.EOF},
+		{"reset-after-headers", nil, "?fault=reset-after-headers&bytes=2000", 200, 0, syscall.ECONNRESET},
+		{"reset-mid-body", nil, "?fault=reset-mid-body&bytes=2000", 200, half, syscall.ECONNRESET},
+		{"truncate", nil, "?fault=truncate&bytes=2000", 200, half, io.ErrUnexpectedEOF},
+		{"204 with a body", func(ctx context.Context, wg *sync.WaitGroup, rec *recorder) (string, error) {
+			return listen(ctx, wg, serveRaw(withBody(http.StatusNoContent), rec))
+		}, "", 204, 0, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			ctx, cancel := context.WithCancel(context.Background())
 			var wg sync.WaitGroup
-			defer wg.Wait()
-			defer cancel()
 			rec := &recorder{}
-			base, err := listen(ctx, &wg, serveRaw(tt.p, rec))
+			start := tt.start
+			if start == nil {
+				start = func(ctx context.Context, wg *sync.WaitGroup, rec *recorder) (string, error) {
+					return atLive(ctx, wg, rec, strings.TrimPrefix(backend.URL, "http://"))
+				}
+			}
+			base, err := start(ctx, &wg, rec)
 			if err != nil {
 				t.Fatal(err)
 			}
 			tr := &http.Transport{}
 			defer tr.CloseIdleConnections()
-			resp, err := (&http.Client{Transport: tr}).Get(base + "/status/200")
+			resp, err := (&http.Client{Transport: tr}).Get(base + "/status/200" + tt.path)
 			status, n := 0, int64(0)
 			if err == nil {
 				status = resp.StatusCode
@@ -95,8 +110,11 @@ func TestPlays(t *testing.T) {
 			if status != tt.wantStatus || int(n) != tt.wantBody || !errors.Is(err, tt.wantErr) {
 				t.Errorf("GET: status %d, %d bytes, error %v; want %d, %d bytes, %v", status, n, err, tt.wantStatus, tt.wantBody, tt.wantErr)
 			}
-			if got := rec.requests(); len(got) != 1 || got[0].Path != "/status/200" {
-				t.Errorf("recorded %v, want one GET /status/200", got)
+			// The servers stop before the requests are read, as in a run.
+			cancel()
+			wg.Wait()
+			if got := rec.requests(); len(got) != 1 || got[0].Path != "/status/200"+tt.path {
+				t.Errorf("recorded %v, want one GET /status/200%s", got, tt.path)
 			}
 		})
 	}
@@ -119,6 +137,7 @@ func TestHarnessHandler(t *testing.T) {
 		{"/loop/99", "/loop/100", http.StatusFound},
 		{"/loop/100", "", http.StatusOK},
 		{"/cross", other.URL + "/landing", http.StatusFound},
+		{"/choices", "/landing", http.StatusMultipleChoices},
 	}
 	for _, tt := range tests {
 		resp, err := noFollow.Get(srv.URL + tt.path)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -130,8 +131,13 @@ func (w *worker) do(ctx context.Context, j job, mode string) (answer, error) {
 		j.Page = w.page + "/"
 	}
 	w.waiting[j.ID] = ch
-	b, _ := json.Marshal(j)
-	_, err := w.stdin.Write(append(b, '\n'))
+	// Unescaped: the Java worker reads the job with patterns, which know
+	// \" and \\ but not the \u0026 json.Marshal makes of a query's "&".
+	var line bytes.Buffer
+	enc := json.NewEncoder(&line)
+	enc.SetEscapeHTML(false)
+	enc.Encode(j) // a job always encodes; Encode ends the line
+	_, err := w.stdin.Write(line.Bytes())
 	w.mu.Unlock()
 	if err != nil {
 		return answer{}, err
