@@ -39,16 +39,19 @@ var (
 		zw, _ := gzip.NewWriterLevel(nil, gzip.BestCompression) // a valid constant level cannot fail
 		return zw
 	}}
-	brotliPool = sync.Pool{New: func() any {
-		return brotli.NewWriterLevel(nil, BrotliQuality)
-	}}
 )
 
 // Gzip returns b compressed with gzip at the best level.
 func Gzip(b []byte) ([]byte, error) { return encode(&gzipPool, b) }
 
 // Brotli returns b compressed with brotli at BrotliQuality.
-func Brotli(b []byte) ([]byte, error) { return encode(&brotliPool, b) }
+func Brotli(b []byte) ([]byte, error) {
+	// A new writer for each body, not a pooled one: a reused brotli.Writer
+	// does not always give the same bytes for the same input (the export
+	// parity test saw the server's and the export's .br differ), and the
+	// same input must give the same bytes.
+	return encodeWith(brotli.NewWriterLevel(nil, BrotliQuality), b)
+}
 
 // encode compresses b with an encoder from pool, which it returns to the
 // pool afterwards.
@@ -57,7 +60,19 @@ func encode(pool *sync.Pool, b []byte) ([]byte, error) {
 	buf.Grow(len(b)/3 + 64)
 	zw := pool.Get().(encoder)
 	defer pool.Put(zw)
-	zw.Reset(&buf)
+	return encodeTo(&buf, zw, b)
+}
+
+// encodeWith compresses b with a writer of its own.
+func encodeWith(zw encoder, b []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.Grow(len(b)/3 + 64)
+	return encodeTo(&buf, zw, b)
+}
+
+// encodeTo compresses b into buf through zw.
+func encodeTo(buf *bytes.Buffer, zw encoder, b []byte) ([]byte, error) {
+	zw.Reset(buf)
 	if _, err := zw.Write(b); err != nil {
 		return nil, err
 	}

@@ -49,6 +49,7 @@ func addPages(d *document, rnd *render.Renderer) {
 	}
 	kinds = append(kinds, pageKind{negotiated: "/{code}", named: "/{code}", schema: "Code", summary: "The page of one status code", param: codeParam(rnd)})
 	kinds = append(kinds, pageKind{negotiated: "/" + catalog.GuideDir, named: "/" + catalog.GuideDir, schema: "GuideList", summary: "The guides: choosing a status, and codes people confuse"})
+	kinds = append(kinds, pageKind{negotiated: render.ClientsPath, named: render.ClientsPath, schema: "Clients", summary: "What real clients do: every scenario against every client, with versions"})
 	if p := guideParam(rnd); p != nil {
 		g := "/" + catalog.GuideDir + "/{guide}"
 		kinds = append(kinds, pageKind{negotiated: g, named: g, schema: "Guide", summary: "One guide", param: p})

@@ -233,5 +233,7 @@ func JSONForms() []JSONForm {
 		{"Guide", "One guide: choosing a status (a decision tree) or a comparison of codes people confuse (a table), with its codes and sources.", guideJSON{}},
 		{"GuideList", "Every guide, with the content's licence and credit.", guidesJSON{}},
 		{"GuideLink", "A guide in a list: its name, title, summary, page and codes.", guideLinkJSON{}},
+		{"Clients", "What real HTTP clients did in each scenario against the live endpoint: the clients with their versions, the scenarios, and every observation, with the date checked; the content's licence and credit.", clientsPageJSON{}},
+		{"ClientTable", "The client observations of one code's page: its scenarios, the clients and what each did.", clientsJSON{}},
 	}
 }
