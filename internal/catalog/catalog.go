@@ -482,7 +482,7 @@ func Load(fsys fs.FS) (*Catalog, error) {
 	names = append(names, guides...)
 	c := &Catalog{byCode: map[int]*Code{}}
 	var errs []error
-	if c.clients, c.scenarios, err = loadClientDir(fsys); err != nil {
+	if c.clients, c.scenarios, err = loadClientDir(fsys, nil); err != nil {
 		errs = append(errs, err)
 	}
 	for _, f := range parseFiles(fsys, names) {
@@ -581,16 +581,13 @@ func LoadCode(fsys fs.FS, code int) (*Catalog, error) {
 			return nil, err
 		}
 	}
-	clients, scenarios, err := loadClientDir(fsys)
-	if err != nil {
+	// Only the scenarios of the code are decoded: they are a few of
+	// some thirty files.
+	concerns := func(codes []int) bool { return slices.Contains(codes, code) }
+	if c.clients, c.scenarios, err = loadClientDir(fsys, concerns); err != nil {
 		return nil, err
 	}
-	c.clients = clients
-	for _, s := range scenarios {
-		if slices.Contains(s.Scenario.Codes, code) {
-			c.scenarios = append(c.scenarios, s)
-		}
-	}
+	c.scenarios = slices.DeleteFunc(c.scenarios, func(s *ScenarioFile) bool { return !concerns(s.Scenario.Codes) })
 	c.sort()
 	return c, nil
 }

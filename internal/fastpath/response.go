@@ -20,8 +20,10 @@ const (
 	sniffLen      = 512 // what http.DetectContentType reads
 )
 
-// outBufs holds response buffers between requests.
-var outBufs = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
+// outBufs holds response buffers between requests. A new one holds the
+// bodies of most pages, a code's JSON with what clients do included,
+// without growing.
+var outBufs = sync.Pool{New: func() any { b := make([]byte, 0, 32<<10); return &b }}
 
 // response is the http.ResponseWriter of a request served here, with
 // net/http's rules for status codes, Content-Length, Content-Type

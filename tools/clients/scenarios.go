@@ -134,8 +134,11 @@ func scenarios() []scenario {
 		live(catalog.Scenario{ID: "retry-" + strconv.Itoa(c.code), Title: c.title + " to a GET: does the client retry", Codes: []int{c.code},
 			Method: "GET", Path: "/status/" + strconv.Itoa(c.code), Limit: limitHang, Response: strconv.Itoa(c.code) + " with a body, every time"})
 	}
-	// Retry-After stays the endpoint's 5 seconds: asking for another
-	// with a request header would make a browser's fetch send a preflight.
+	// Retry-After stays the endpoint's 5 seconds. The endpoint answers a
+	// preflight now, so fetch() could ask for another with
+	// X-HttpStatus-Response-Retry-After, but a navigation sends no
+	// header of the job: the browsers' two columns would answer
+	// different questions.
 	live(catalog.Scenario{ID: "retry-429", Title: "429 with Retry-After: 5 to a GET: does the client retry", Codes: []int{429},
 		Method: "GET", Path: "/status/429", Limit: limitRetry, Response: "429 with Retry-After: 5, every time"})
 	live(catalog.Scenario{ID: "retry-503", Title: "503 with Retry-After: 5 to a GET: does the client retry", Codes: []int{503},
