@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -51,7 +50,7 @@ func TestLimitStoreRedisIntegration(t *testing.T) {
 		"--max-body", "1048576", "--client-max-bytes", "2097152"}
 	servers := []*serveProc{startServeBin(t, bin, args...), startServeBin(t, bin, args...)}
 	for _, p := range servers {
-		if !strings.Contains(strings.Join(p.log(), "\n"), `"msg":"limit store","store":"`+redis.Addr+`/0"`) {
+		if p.logged(`"msg":"limit store","store":"`+redis.Addr+`/0"`, 1) == 0 {
 			t.Errorf("%s: the log does not name the limit store", p.base)
 		}
 	}
@@ -83,7 +82,7 @@ func TestLimitStoreRedisIntegration(t *testing.T) {
 		if status, _, _, err := getWith(boundClient("127.0.0.5", 1), p.base+"/503"); err != nil || status != 200 {
 			t.Errorf("%s once Redis answers again: %d %v", p.base, status, err)
 		}
-		if !strings.Contains(strings.Join(p.log(), "\n"), `"msg":"limit store answers again: limits are shared again","store":"redis"`) {
+		if p.logged(`"msg":"limit store answers again: limits are shared again","store":"redis"`, 1) == 0 {
 			t.Errorf("%s: the log does not say that the limit store answers again", p.base)
 		}
 	}
@@ -93,9 +92,8 @@ func TestLimitStoreRedisIntegration(t *testing.T) {
 		if v := metricValue(t, p.base, `httpstatus_limit_store_errors_total{limit="client-rate"}`); v < 2 {
 			t.Errorf("%s: httpstatus_limit_store_errors_total{limit=\"client-rate\"} %v, want at least 2", p.base, v)
 		}
-		logged := strings.Join(p.log(), "\n")
 		want := `"msg":"limit store does not answer: each replica limits its clients on its own until it does","store":"redis","limit":"client-rate","err":"redis ` + redis.Addr + `/0: `
-		if n := strings.Count(logged, want); n != 2 {
+		if n := p.logged(want, 2); n != 2 {
 			t.Errorf("%s: the log says %d times %s, want once for each outage", p.base, n, want)
 		}
 	}

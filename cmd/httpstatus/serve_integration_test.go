@@ -147,6 +147,20 @@ func (p *serveProc) log() []string {
 	return slices.Clone(p.lines)
 }
 
+// logged waits up to 5s for the log to say want at least n times (the
+// log is read from a pipe, so a line written before a response may be
+// read after it) and returns how many times it says it.
+func (p *serveProc) logged(want string, n int) int {
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		got := strings.Count(strings.Join(p.log(), "\n"), want)
+		if got >= n || time.Now().After(deadline) {
+			return got
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 func lastN[T any](s []T, n int) []T {
 	if len(s) > n {
 		return s[len(s)-n:]
