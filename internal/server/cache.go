@@ -176,6 +176,10 @@ func (c *cache) put(p render.Page, b *body) *body {
 // requests at once may both render; one result is kept.
 func (s *Server) page(p render.Page) (*body, error) {
 	p.Explicit = false
+	if p.Kind == render.KindHome && p.Format == render.JSON {
+		// The home page's JSON is the list of codes: one body, not two.
+		p.Kind = render.KindCodes
+	}
 	if b := s.pages.get(p); b != nil {
 		return b, nil
 	}
