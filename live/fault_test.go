@@ -302,7 +302,8 @@ func TestLiveDrip(t *testing.T) {
 	t.Parallel()
 	ts := httptest.NewServer(New())
 	defer ts.Close()
-	const ms = 600
+	// Long enough that a busy machine's delays stay small beside it.
+	const ms = 1500
 	head, body := arrivals(t, ts.URL+"/status/200?bytes=1200&drip="+strconv.Itoa(ms))
 	d := ms * time.Millisecond
 	if head > d/4 || len(body) != 1200 {
@@ -319,9 +320,9 @@ func TestLiveDrip(t *testing.T) {
 		t.Errorf("drip: the body ended at %v, want about %v", last, d)
 	}
 
-	head, body = arrivals(t, ts.URL+"/status/200?bytes=100&sleep-body=300")
-	if head > 100*time.Millisecond || len(body) != 100 || body[0] < 300*time.Millisecond {
-		t.Errorf("sleep-body=300: head at %v, first byte at %v; want the head at once, the body after 300ms", head, body[0])
+	head, body = arrivals(t, ts.URL+"/status/200?bytes=100&sleep-body=1000")
+	if head > 500*time.Millisecond || len(body) != 100 || body[0] < time.Second {
+		t.Errorf("sleep-body=1000: head at %v, first byte at %v; want the head at once, the body after 1s", head, body[0])
 	}
 }
 

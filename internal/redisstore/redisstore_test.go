@@ -82,7 +82,9 @@ func TestStoreDown(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), "redis "+addr+"/0") {
 				t.Errorf("%s on %s: %v after %v, want an error naming the store", name, addr, err, d)
 			}
-			if d > 2*time.Second {
+			// Two tries of the store's timeout, and a busy machine's
+			// delays, well short of the caller's own 5 s.
+			if d > 3*time.Second {
 				t.Errorf("%s on %s: failed after %v, want within the store's own timeouts", name, addr, d)
 			}
 		}
