@@ -174,6 +174,12 @@ func (c *cache) put(p render.Page, b *body) *body {
 
 // page returns the rendered page, rendering it on first use. Two first
 // requests at once may both render; one result is kept.
+//
+// The page of a number the catalog does not have ("299 is not assigned")
+// is rendered for each request and not kept: such numbers are most of the
+// code pages, and few people ask for them, so keeping them, with their
+// compressed forms, would hold memory for nothing. Rendering is
+// deterministic, so their bytes and ETag are the same every time.
 func (s *Server) page(p render.Page) (*body, error) {
 	p.Explicit = false
 	if p.Kind == render.KindHome && p.Format == render.JSON {
@@ -187,5 +193,19 @@ func (s *Server) page(p render.Page) (*body, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.pages.put(p, newBody(p.Format.ContentType(), out)), nil
+	b := newBody(p.Format.ContentType(), out)
+	if !s.keeps(p) {
+		return b, nil
+	}
+	return s.pages.put(p, b), nil
+}
+
+// keeps reports whether the page cache keeps page p: every page but that
+// of a number the catalog does not have.
+func (s *Server) keeps(p render.Page) bool {
+	if p.Kind != render.KindCode {
+		return true
+	}
+	_, err := s.rnd.Catalog().Lookup(p.Code)
+	return err == nil
 }

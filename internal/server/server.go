@@ -181,10 +181,13 @@ func (s *Server) baseURL() string {
 // ServeHTTP serves a request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
-// Warm renders every page of the catalog into the cache, then marks the
-// server ready (/readyz). It is safe to call while serving.
+// Warm renders every page the cache keeps, then marks the server ready
+// (/readyz). It is safe to call while serving.
 func (s *Server) Warm() error {
 	for _, p := range s.rnd.Pages() {
+		if !s.keeps(p) {
+			continue
+		}
 		if _, err := s.page(p); err != nil {
 			return err
 		}

@@ -209,24 +209,34 @@ func TestNegotiationHeaders(t *testing.T) {
 	}
 }
 
+// TestConditionalGet checks ETags and If-None-Match on a kept page, and on
+// the page of a number the catalog lacks, which is rendered anew for each
+// request and must keep its ETag.
 func TestConditionalGet(t *testing.T) {
 	t.Parallel()
 	s := newServer(t)
-	res := get(t, s, "/503.json")
-	etag := res.Header.Get("ETag")
-	if etag == "" || res.Header.Get("Content-Length") == "" {
-		t.Fatalf("/503.json: ETag %q, Content-Length %q", etag, res.Header.Get("Content-Length"))
-	}
-	res = get(t, s, "/503.json", "If-None-Match", etag)
-	if res.StatusCode != http.StatusNotModified {
-		t.Errorf("If-None-Match %s: status %d, want 304", etag, res.StatusCode)
-	}
-	if b, _ := io.ReadAll(res.Body); len(b) != 0 {
-		t.Errorf("304 has a body of %d bytes", len(b))
-	}
-	res = get(t, s, "/503.json", "If-None-Match", `"other"`)
-	if res.StatusCode != http.StatusOK {
-		t.Errorf("If-None-Match other: status %d, want 200", res.StatusCode)
+	for _, tt := range []struct{ target, encoding string }{
+		{"/503.json", ""}, {"/299", ""}, {"/299", "br"}, {"/299.json", "gzip"},
+	} {
+		res := get(t, s, tt.target, "Accept-Encoding", tt.encoding)
+		etag := res.Header.Get("ETag")
+		if etag == "" || res.Header.Get("Content-Length") == "" {
+			t.Fatalf("%s (%q): ETag %q, Content-Length %q", tt.target, tt.encoding, etag, res.Header.Get("Content-Length"))
+		}
+		if again := get(t, s, tt.target, "Accept-Encoding", tt.encoding).Header.Get("ETag"); again != etag {
+			t.Errorf("%s (%q): ETag %s, then %s", tt.target, tt.encoding, etag, again)
+		}
+		res = get(t, s, tt.target, "Accept-Encoding", tt.encoding, "If-None-Match", etag)
+		if res.StatusCode != http.StatusNotModified {
+			t.Errorf("%s (%q) If-None-Match %s: status %d, want 304", tt.target, tt.encoding, etag, res.StatusCode)
+		}
+		if b, _ := io.ReadAll(res.Body); len(b) != 0 {
+			t.Errorf("%s (%q): 304 has a body of %d bytes", tt.target, tt.encoding, len(b))
+		}
+		res = get(t, s, tt.target, "Accept-Encoding", tt.encoding, "If-None-Match", `"other"`)
+		if res.StatusCode != http.StatusOK {
+			t.Errorf("%s (%q) If-None-Match other: status %d, want 200", tt.target, tt.encoding, res.StatusCode)
+		}
 	}
 }
 
