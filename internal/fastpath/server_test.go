@@ -422,11 +422,11 @@ func TestTimeouts(t *testing.T) {
 func TestHandOffKeepsDeadlines(t *testing.T) {
 	t.Parallel()
 	const (
-		headerTimeout = time.Second
-		readTimeout   = 1500 * time.Millisecond
-		step          = 100 * time.Millisecond // between two bytes
-		handOffAt     = 800 * time.Millisecond // the bare LF
-		slack         = 450 * time.Millisecond // a busy machine's
+		headerTimeout = 2 * time.Second
+		readTimeout   = 3 * time.Second
+		step          = 200 * time.Millisecond  // between two bytes
+		handOffAt     = 1600 * time.Millisecond // the bare LF
+		slack         = time.Second             // a busy machine's
 	)
 	hs := newHTTPServer(testHandler())
 	hs.ReadHeaderTimeout, hs.ReadTimeout = headerTimeout, readTimeout
