@@ -81,10 +81,16 @@ const compatUsage = "this address answers /{code} and /random/{codes}, such as /
 // Bad input (a code out of range, a bad list, a bad option or header
 // value) is a 400 with a one-line reason; a path of another shape is a
 // 404. The answers to a preflight, 1xx codes and HEAD are New's.
-func NewCompat(opts ...Option) http.Handler {
-	l := New(opts...).(*handler)
+func NewCompat(opts ...Option) http.Handler { return New(opts...).Compat() }
+
+// Compat returns the endpoint in httpstat.us's URL scheme (NewCompat)
+// with h's settings, slow slots, byte budgets and sequences: a server that
+// serves both counts a client's requests to either once, and a sequence
+// key plays one sequence on both.
+func (h *Handler) Compat() http.Handler {
+	l := newHandler(h.cfg, h.limits)
 	l.compat = true
-	return &compat{l: l, status: New(opts...)}
+	return &compat{l: l, status: h}
 }
 
 // compat serves httpstat.us's URL scheme (NewCompat).

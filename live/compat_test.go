@@ -1,6 +1,7 @@
 package live
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -462,6 +463,54 @@ func TestCompatFaultsSlow(t *testing.T) {
 	}
 	if err := <-done; err != nil {
 		t.Errorf("the dribble: %v", err)
+	}
+}
+
+// TestCompatShares checks that New's handler and its Compat count the
+// same slow slots and play the same sequences: a server that serves both
+// limits a client once, and a key plays one sequence on either.
+func TestCompatShares(t *testing.T) {
+	t.Parallel()
+	h := New(WithMaxSlow(1), WithMaxSleep(10*time.Second))
+	site, compat := httptest.NewServer(h), httptest.NewServer(h.Compat())
+	defer site.Close()
+	defer compat.Close()
+	get := func(url string) int {
+		t.Helper()
+		res, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		return res.StatusCode
+	}
+	for i, tt := range []struct {
+		url  string
+		want int
+	}{
+		{site.URL + "/status/503,200?seq=k", 503},
+		{compat.URL + "/status/503,200?seq=k", 200},
+		{compat.URL + "/status/503,200?seq=other", 503},
+	} {
+		if got := get(tt.url); got != tt.want {
+			t.Errorf("request %d, %s: %d, want %d", i+1, tt.url, got, tt.want)
+		}
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		req, _ := http.NewRequestWithContext(ctx, "GET", site.URL+"/status/200?sleep=10000", nil)
+		if res, err := http.DefaultClient.Do(req); err == nil {
+			res.Body.Close()
+		}
+	}()
+	waitFor(t, "the sleep to hold the slot", func() bool { return len(h.slow) == 1 })
+	for _, url := range []string{compat.URL + "/200?sleep=100", compat.URL + "/status/200?sleep=100"} {
+		if got := get(url); got != http.StatusServiceUnavailable {
+			t.Errorf("%s with the site's one slot taken: %d, want 503", url, got)
+		}
 	}
 }
 

@@ -33,7 +33,7 @@ func TestClientMaxSlow(t *testing.T) {
 			refused = append(refused, limit)
 			mu.Unlock()
 		}),
-	).(*handler)
+	).handler
 	req := func(ctx context.Context, client string) *httptest.ResponseRecorder {
 		r := httptest.NewRequest("GET", "/status/200?sleep=10000", nil).WithContext(ctx)
 		r.Header.Set("X-Client", client)

@@ -177,6 +177,10 @@ var (
 	hSlowRetry = []string{"1"}
 )
 
+// Handler is the live endpoint that New returns. Compat serves it in
+// httpstat.us's URL scheme as well, with the same limits and sequences.
+type Handler struct{ *handler }
+
 // handler serves /status/{codes}.
 type handler struct {
 	cfg config
@@ -188,25 +192,38 @@ type handler struct {
 	beyond    []int    // documented codes over 599
 	hint      string   // the codes it answers, for error messages
 	hExpose   []string // the value of Access-Control-Expose-Headers
-	slow      chan struct{}
+	*limits
+	// compat shapes bodies as httpstat.us did (compat.go).
+	compat bool
+}
+
+// limits are the slow slots and byte budgets that every handler made
+// from one New shares.
+type limits struct {
+	slow chan struct{}
 	// clients counts each client's slow requests, or is nil without
 	// WithClientMaxSlow.
 	clients *clientSlots
 	// clientBytes and egress are the byte budgets of WithClientMaxBytes
 	// and WithMaxEgress, or nil.
 	clientBytes, egress *limit.Limit
-	// compat shapes bodies as httpstat.us did (compat.go).
-	compat bool
 }
 
 // New returns the live endpoint as a handler of the paths under Prefix.
 // It is safe for concurrent use. Without WithCatalog it serves the
 // content embedded in this module, loaded once per process.
-func New(opts ...Option) http.Handler {
+func New(opts ...Option) *Handler {
 	c := newConfig(opts)
-	l := &handler{cfg: c, slow: make(chan struct{}, c.maxSlow), clients: newClientSlots(c.clientMaxSlow), hint: "100 to 599",
+	return &Handler{newHandler(c, &limits{
+		slow: make(chan struct{}, c.maxSlow), clients: newClientSlots(c.clientMaxSlow),
 		clientBytes: newByteLimit(limit.ClientMaxBytes, c.clientMaxBytes, maxByteClients, c.limitStore),
-		egress:      newByteLimit(limit.MaxEgress, c.maxEgress, 1, c.limitStore)}
+		egress:      newByteLimit(limit.MaxEgress, c.maxEgress, 1, c.limitStore),
+	})}
+}
+
+// newHandler returns a handler of c that counts its requests in lim.
+func newHandler(c config, lim *limits) *handler {
+	l := &handler{cfg: c, limits: lim, hint: "100 to 599"}
 	l.finalName = http.StatusText(http.StatusOK) // the catalog has 200; this is only a fallback
 	if k, err := c.cat.Lookup(http.StatusOK); err == nil {
 		l.finalName = k.Primary().Name

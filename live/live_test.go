@@ -38,7 +38,7 @@ func testCatalog(t testing.TB) *catalog.Catalog {
 // test can see its slow-request count.
 func newTestLive(t testing.TB, opts ...Option) *handler {
 	t.Helper()
-	return New(opts...).(*handler)
+	return New(opts...).handler
 }
 
 // seeded returns a deterministic randN, safe for concurrent use.

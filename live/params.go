@@ -145,7 +145,7 @@ type Header struct {
 // codes (Location, Retry-After, ...), those it computes and those a
 // request may ask for.
 func ResponseHeaders(opts ...Option) []Header {
-	l := New(opts...).(*handler)
+	l := New(opts...).handler
 	when := map[string][]string{}
 	add := func(name, s string) {
 		name = http.CanonicalHeaderKey(name)

@@ -2,13 +2,12 @@ package server
 
 import (
 	"net/http"
-
-	"github.com/httpstatus/httpstatus/live"
 )
 
 // Compat returns the handler of the --live-addr listener: the live
 // endpoint in httpstat.us's URL scheme, at the root (live.NewCompat), with
-// the site's catalog, limits and middleware. Its requests are counted in
+// the site's catalog, limits and middleware; its slow slots, byte budgets
+// and sequences are the site's /status/ ones. Its requests are counted in
 // the same metrics as the site's, under routes named "live-addr PATTERN"
 // ("live-addr /{code}", "live-addr /random/{codes}", "live-addr
 // unmatched" for a request refused before routing).
@@ -35,7 +34,7 @@ const compatRoute = "live-addr "
 // handleCompat serves httpstat.us's URL scheme. As on /status/, the
 // statuses are the ones the client asks for.
 func (s *Server) handleCompat() http.Handler {
-	h := live.NewCompat(s.liveOptions()...)
+	h := s.live.Compat()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if a, ok := w.(statusAsker); ok {
 			a.askedStatus()

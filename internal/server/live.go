@@ -48,7 +48,7 @@ type statusAsker interface{ askedStatus() }
 // 429 beyond ClientMaxSlow for the client (clientKey), counted in the
 // refusals metric.
 func (s *Server) handleStatus() http.Handler {
-	h := live.New(s.liveOptions()...)
+	h := s.live
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if a, ok := w.(statusAsker); ok {
 			a.askedStatus()

@@ -127,10 +127,12 @@ type Options struct {
 
 // Server is the guide's HTTP handler with its page cache.
 type Server struct {
-	log     *slog.Logger
-	opts    Options
-	rnd     *render.Renderer
-	pages   *cache
+	log   *slog.Logger
+	opts  Options
+	rnd   *render.Renderer
+	pages *cache
+	// live is the live endpoint of /status/ and of Compat's listener.
+	live    *live.Handler
 	handler http.Handler
 	metrics *metrics
 	// rate holds each client's bucket of ClientRate, or is nil.
@@ -158,6 +160,7 @@ func New(rnd *render.Renderer, opts Options) *Server {
 	if s.rate != nil {
 		s.metrics.trackClients(s.rate.Len)
 	}
+	s.live = live.New(s.liveOptions()...)
 	mux := http.NewServeMux()
 	s.addRoutes(mux)
 	s.handler = s.middleware(mux)
