@@ -56,6 +56,7 @@ func (c *conn) watchClient() {
 	case n > 0:
 		c.hasEarly = true
 	case errors.Is(err, os.ErrDeadlineExceeded) && c.watch.Load() == watchOff:
+		// stopWatch ended the read: the client is still there.
 	case err != nil:
 		c.left = true
 		c.cancel()
