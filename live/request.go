@@ -70,24 +70,49 @@ func (p *params) waits() time.Duration { return p.sleep + p.drip + p.sleepBody }
 // value, it is a 400 that says why. A new option (fault=, bytes=, ...) is
 // one more row of queryOptions and one more field of params. Its doc is
 // what Params tells about it, so documents that describe the endpoint
-// (the site's /openapi.json) list it from this row.
+// (the site's /openapi.json) list it from this row. An option that
+// flushes the response or takes the connection over says so in
+// unbuffered (see Buffered).
 type queryOption struct {
-	name  string
-	parse func(p *params, v string, c *config) error
-	doc   func(c *config) Param
+	name       string
+	parse      func(p *params, v string, c *config) error
+	doc        func(c *config) Param
+	unbuffered bool
 }
 
 var queryOptions = []queryOption{
-	msOption("sleep", func(p *params) *time.Duration { return &p.sleep },
+	msOption("sleep", func(p *params) *time.Duration { return &p.sleep }, false,
 		"Milliseconds to wait before the final response (an interim 1xx goes out first)."),
-	msOption("drip", func(p *params) *time.Duration { return &p.drip },
+	msOption("drip", func(p *params) *time.Duration { return &p.drip }, true,
 		"Milliseconds over which the body is sent in pieces, about one every 50 ms, after the headers at once. Needs a response with a body."),
-	msOption("sleep-body", func(p *params) *time.Duration { return &p.sleepBody },
+	msOption("sleep-body", func(p *params) *time.Duration { return &p.sleepBody }, true,
 		"Milliseconds to wait between the headers, sent at once, and the whole body. Needs a response with a body."),
-	{"fault", parseFault, faultDoc},
-	{"bytes", parseBytes, bytesDoc},
-	{"seq", parseSeq, seqDoc},
-	{"seq-loop", parseSeqLoop, seqLoopDoc},
+	{"fault", parseFault, faultDoc, true},
+	{"bytes", parseBytes, bytesDoc, false},
+	{"seq", parseSeq, seqDoc, false},
+	{"seq-loop", parseSeqLoop, seqLoopDoc, false},
+}
+
+// Buffered reports whether the endpoint answers a request with the query
+// rawQuery by writing its response and returning: without flushing it
+// before the end (drip, sleep-body) or taking the connection over
+// (fault), which a server that buffers each response, and has no
+// http.Flusher or http.Hijacker, cannot do. Any other request, a ?sleep
+// included, it answers on such a server as on net/http's.
+func Buffered(rawQuery string) bool {
+	for kv := range strings.SplitSeq(rawQuery, "&") {
+		k, _, _ := strings.Cut(kv, "=")
+		k, err := url.QueryUnescape(k)
+		if err != nil {
+			continue // a malformed query is a 400
+		}
+		for _, o := range queryOptions {
+			if o.unbuffered && strings.EqualFold(k, o.name) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // parseParams reads the query options and the requested response headers
@@ -146,11 +171,11 @@ func parseQuery(p *params, rawQuery string, c *config) error {
 
 // msOption is the row of an option in milliseconds that sets the field
 // of params that field returns.
-func msOption(name string, field func(*params) *time.Duration, description string) queryOption {
+func msOption(name string, field func(*params) *time.Duration, unbuffered bool, description string) queryOption {
 	return queryOption{name, func(p *params, v string, c *config) (err error) {
 		*field(p), err = parseMS(name, v, c)
 		return err
-	}, msDoc(description)}
+	}, msDoc(description), unbuffered}
 }
 
 // parseMS reads the milliseconds of sleep=MS, drip=MS or sleep-body=MS,

@@ -98,3 +98,29 @@ func FuzzParseParams(f *testing.F) {
 		}
 	})
 }
+
+// TestBuffered is the table of queries a buffering server may serve:
+// every one but those that flush or take the connection over.
+func TestBuffered(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		query string
+		want  bool
+	}{
+		{"", true},
+		{"sleep=8000", true},
+		{"sleep=100&bytes=1024&seq=k&seq-loop=1&_=1700000000", true},
+		{"drip=1000", false},
+		{"bytes=10&DRIP=1000", false},
+		{"sleep-body=500", false},
+		{"fault=truncate", false},
+		{"sleep=1&fault", false},
+		{"f%61ult=garbage", false},
+		{"dripx=1&x=drip", true},
+		{"%zz=1", true},
+	} {
+		if got := Buffered(tt.query); got != tt.want {
+			t.Errorf("Buffered(%q) = %v, want %v", tt.query, got, tt.want)
+		}
+	}
+}

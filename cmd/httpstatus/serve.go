@@ -480,7 +480,7 @@ func listen(c serveConfig, srv *server.Server, log *slog.Logger) ([]listener, er
 	site := listener{ln: ln, srv: withProtocols(hs, c, tc)}
 	fast := c.fastPath && tc == nil
 	if fast {
-		site.srv = &fastpath.Server{HTTP: hs}
+		site.srv = &fastpath.Server{HTTP: hs, Query: srv.Buffered}
 	}
 	lns = append(lns, site)
 	if c.liveAddr != "" {

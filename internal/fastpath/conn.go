@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"runtime/debug"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -40,7 +41,33 @@ type conn struct {
 	headStart time.Time
 	// gone is set once the connection belongs to net/http.
 	gone bool
+	// outBuf is the pooled buffer c.out was taken from, by the first
+	// write of a response; nil while nothing is written.
+	outBuf *[]byte
+
+	// watch is where the watch for the client going away stands
+	// (watchOff, watchReady, watchOn); watchMu orders its start before
+	// its stop.
+	watch   atomic.Int32
+	watchMu sync.Mutex
+	// watched has the watcher's word when it returns; it is made by the
+	// first watch.
+	watched chan struct{}
+	// early is the byte the watcher read, when hasEarly: the start of
+	// the next request, read before the rest of the connection.
+	early    [1]byte
+	hasEarly bool
+	// left is set by the watcher when the client closed or reset the
+	// connection.
+	left bool
 }
+
+// The states of conn.watch.
+const (
+	watchOff   int32 = iota // no handler runs: Done starts no watch
+	watchReady              // a handler runs and no watch
+	watchOn                 // a goroutine reads from the connection
+)
 
 // request is a request, its URL and the values of its header, kept by
 // the connection from one request to the next.
@@ -52,8 +79,6 @@ type request struct {
 
 func (c *conn) serve() {
 	defer c.s.untrack(c)
-	c.br = readers.Get().(*bufio.Reader)
-	c.br.Reset(c.rwc)
 	defer func() {
 		if v := recover(); v != nil {
 			c.s.logf("fastpath: panic serving %v: %v\n%s", c.rwc.RemoteAddr(), v, debug.Stack())
@@ -61,8 +86,7 @@ func (c *conn) serve() {
 		if !c.gone {
 			c.rwc.Close()
 		}
-		c.br.Reset(nil)
-		readers.Put(c.br)
+		c.putReader()
 		if c.cancel != nil {
 			c.cancel()
 		}
@@ -94,6 +118,10 @@ func (c *conn) serve() {
 		if c.s.closing.Load() {
 			return
 		}
+		if c.br == nil {
+			c.br = readers.Get().(*bufio.Reader)
+			c.br.Reset(c)
+		}
 		n, fast, err := c.readHead(first, headerTimeout, maxHead)
 		if err != nil {
 			// EOF, a timeout or a reset, at the start of a request or in
@@ -107,7 +135,7 @@ func (c *conn) serve() {
 				c.hdr = make(http.Header, 8)
 			}
 			clear(c.hdr)
-			fast = parseHead(string(c.peek()[:n]), &r.Request, &r.url, r.vals[:], c.hdr)
+			fast = parseHead(string(c.peek()[:n]), &r.Request, &r.url, r.vals[:], c.hdr) && c.s.servesQuery(&r.url)
 		}
 		if !fast {
 			c.handOff()
@@ -115,12 +143,43 @@ func (c *conn) serve() {
 		}
 		c.idle.Store(false)
 		c.br.Discard(n)
+		if c.br.Buffered() == 0 {
+			// Nothing of the next request has come: the handler, which
+			// may wait a long time, runs without a read buffer.
+			c.putReader()
+		}
 		now = time.Now()
 		setDeadline(c.rwc.SetWriteDeadline, now, hs.WriteTimeout)
 		if !c.serveRequest(&r.Request) {
 			return
 		}
 	}
+}
+
+// servesQuery reports whether a request for u is served here: one
+// without a query, or one Query accepts.
+func (s *Server) servesQuery(u *url.URL) bool {
+	return u.RawQuery == "" || s.Query != nil && s.Query(u.Path, u.RawQuery)
+}
+
+// putReader gives the read buffer back to its pool.
+func (c *conn) putReader() {
+	if c.br != nil {
+		c.br.Reset(nil)
+		readers.Put(c.br)
+		c.br = nil
+	}
+}
+
+// Read reads the connection for the read buffer: first the byte the
+// watcher read, if it read one.
+func (c *conn) Read(p []byte) (int, error) {
+	if c.hasEarly && len(p) > 0 {
+		c.hasEarly = false
+		p[0] = c.early[0]
+		return 1, nil
+	}
+	return c.rwc.Read(p)
 }
 
 // setDeadline sets a deadline d from now, or none when d is zero.
@@ -208,7 +267,7 @@ func (c *conn) start() {
 	ctx = context.WithValue(ctx, http.ServerContextKey, c.s.HTTP)
 	ctx = context.WithValue(ctx, http.LocalAddrContextKey, c.rwc.LocalAddr())
 	ctx, c.cancel = context.WithCancel(ctx)
-	r, err := http.NewRequestWithContext(ctx, http.MethodGet, "/", nil)
+	r, err := http.NewRequestWithContext(&watchedContext{ctx, c}, http.MethodGet, "/", nil)
 	if err != nil {
 		panic(err) // a constant request
 	}
@@ -220,10 +279,21 @@ func (c *conn) start() {
 // from it and not served (the read buffer goes back to the pool), and the
 // time its request has spent here, which net/http's timeouts must count.
 func (c *conn) handOff() {
+	// No longer idle, under the lock wakeIdle holds: a Shutdown going
+	// on must not wake net/http's request with a deadline in the past.
+	c.s.mu.Lock()
+	c.idle.Store(false)
 	c.rwc.SetDeadline(time.Time{})
+	c.s.mu.Unlock()
 	c.gone = true
 	hc := &handedConn{Conn: c.rwc}
-	if b := c.peek(); len(b) > 0 {
+	b := c.peek()
+	if c.hasEarly {
+		// The watcher's byte comes after what the buffer holds.
+		b = append(b[:len(b):len(b)], c.early[0])
+		c.hasEarly = false
+	}
+	if len(b) > 0 {
 		hc.buf = make([]byte, len(b))
 		copy(hc.buf, b)
 	}
@@ -237,25 +307,39 @@ func (c *conn) handOff() {
 // whether the connection may serve another request.
 func (c *conn) serveRequest(r *http.Request) (keep bool) {
 	w := &c.w
-	buf := outBufs.Get().(*[]byte)
-	c.out = (*buf)[:0]
 	w.reset(c, r)
+	c.watch.Store(watchReady)
 	defer func() {
+		stayed := c.stopWatch()
 		if v := recover(); v != nil {
 			if v != http.ErrAbortHandler {
 				c.s.logf("http: panic serving %v: %v\n%s", r.RemoteAddr, v, debug.Stack())
 			}
 			keep = false
 		}
+		keep = keep && stayed
 		w.req = nil
-		// The buffer goes back between requests, so that an idle
-		// connection holds none.
-		if cap(c.out) <= maxKeptBuffer {
-			*buf = c.out[:0]
-			outBufs.Put(buf)
-		}
-		c.out = nil
+		c.putOut()
 	}()
 	c.s.handler().ServeHTTP(w, r)
 	return w.finish()
+}
+
+// takeOut gives the response a buffer, at its first write: a handler
+// that waits before it writes holds none.
+func (c *conn) takeOut() {
+	if c.outBuf == nil {
+		c.outBuf = outBufs.Get().(*[]byte)
+		c.out = (*c.outBuf)[:0]
+	}
+}
+
+// putOut gives the response buffer back, so that an idle connection
+// holds none; one that grew too large is dropped.
+func (c *conn) putOut() {
+	if c.outBuf != nil && cap(c.out) <= maxKeptBuffer {
+		*c.outBuf = c.out[:0]
+		outBufs.Put(c.outBuf)
+	}
+	c.outBuf, c.out = nil, nil
 }

@@ -40,23 +40,34 @@ func startsFast(b []byte) bool {
 	return false
 }
 
-// fastTarget reports whether target is an origin-form path that url's
-// parser keeps as it is (Path == target, no RawPath): a slash, then
-// letters, digits and "-._~$&+,/:;=@". A query, a percent-encoding or any
-// other byte sends the request to net/http.
+// fastTarget reports whether target is an origin-form path, with or
+// without a query, that url's parser keeps as it is (Path and RawQuery
+// are the two sides of the first "?", no RawPath): a slash, then letters,
+// digits and "-._~$&+,/:;=@"; then, optionally, a "?" and a query that is
+// not empty, of the same bytes but ";" (which net/http warns about), and
+// "?". A percent-encoding or any other byte sends the request to
+// net/http.
 func fastTarget[T string | []byte](target T) bool {
 	if len(target) == 0 || target[0] != '/' {
 		return false
 	}
+	set := &pathByte
 	for i := 1; i < len(target); i++ {
-		if !pathByte[target[i]] {
+		switch c := target[i]; {
+		case set[c]:
+		case c == '?' && set == &pathByte && i+1 < len(target):
+			set = &queryByte
+		default:
 			return false
 		}
 	}
 	return true
 }
 
-var pathByte = byteSet("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~$&+,/:;=@")
+var (
+	pathByte  = byteSet("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~$&+,/:;=@")
+	queryByte = byteSet("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~$&+,/:=@?")
+)
 
 // tokenByte is RFC 9110's tchar, the bytes of a header name.
 var tokenByte = byteSet("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-.^_`|~")
@@ -148,7 +159,8 @@ func parseHead(head string, r *http.Request, u *url.URL, vals []string, h http.H
 			h["Cache-Control"] = []string{"no-cache"}
 		}
 	}
-	*u = url.URL{Path: target}
+	path, query, _ := strings.Cut(target, "?")
+	*u = url.URL{Path: path, RawQuery: query}
 	r.Method = method
 	r.URL = u
 	r.Proto, r.ProtoMajor, r.ProtoMinor = "HTTP/1.1", 1, 1

@@ -75,6 +75,7 @@ func (w *response) WriteHeader(code int) {
 	if code < 100 || code > 999 {
 		panic("invalid WriteHeader code " + strconv.Itoa(code))
 	}
+	w.c.takeOut()
 	h := w.header
 	if code < 200 && code != http.StatusSwitchingProtocols {
 		// An interim response goes out at once, with the headers set so

@@ -12,10 +12,11 @@
 // ResponseWriter, and writes the whole response in one call.
 //
 // Anything else goes to net/http, by construction: a request Server does
-// not fully understand (another method, a body, a query string, a
-// percent-encoded or absolute target, HTTP/1.0, an Expect or Upgrade
-// header, an unusual Connection header, a bare LF, a folded or invalid
-// header line, a head larger than its buffer, ...) is not parsed further.
+// not fully understand (another method, a body, a percent-encoded or
+// absolute target, a query with a percent-encoding or a semicolon, or one
+// Server.Query does not accept, HTTP/1.0, an Expect or Upgrade header, an
+// unusual Connection header, a bare LF, a folded or invalid header line,
+// a head larger than its buffer, ...) is not parsed further.
 // The connection, with a copy of the bytes read from it and not yet
 // served, is handed to the http.Server in Server.HTTP, which serves it
 // from that request on, with its own limits and errors, as if it had
@@ -34,13 +35,25 @@
 // body is buffered until the handler returns (or, with a Content-Length,
 // until 64 KB are waiting), so Content-Length is always sent instead of
 // chunking; there is no Flusher, Hijacker or trailers; the request's
-// context is the connection's, ended when the connection closes, not when
-// the handler returns; and the *http.Request, its header map and the
-// ResponseWriter's header map are the connection's, reused by its next
-// request, so a handler must not keep them, or hand them to a goroutine
-// that outlives it. The site's handlers need none of these: the one
-// handler that waits (the live endpoint's ?sleep) is only reached with a
-// query string, which net/http serves.
+// context is the connection's, ended when the connection closes or the
+// client goes away, not when the handler returns; and the *http.Request,
+// its header map and the ResponseWriter's header map are the
+// connection's, reused by its next request, so a handler must not keep
+// them, or hand them to a goroutine that outlives it. A handler that must
+// flush or take the connection over is kept off Server by Server.Query,
+// which sees each query before the handler runs.
+//
+// A request may be held for long by its handler (the live endpoint's
+// ?sleep), so while the handler runs the connection holds no read buffer,
+// unless bytes of a later request wait in it, and no response buffer
+// until the handler first writes. net/http watches every connection for
+// the client going away, with a goroutine reading it while each handler
+// runs; Server starts that watch only when the handler first calls the
+// context's Done (it waits on the context, or derives one from it), so a
+// handler that does not wait costs no goroutine. The watch ends the
+// context when the client closes or resets the connection; a byte it
+// reads (a pipelined request) is kept for the next request, and ends the
+// watch, as in net/http.
 package fastpath
 
 import (
@@ -64,6 +77,11 @@ type Server struct {
 	// ErrorLog. It serves every connection handed over. Its ConnState,
 	// ConnContext and TLS settings apply to those connections only.
 	HTTP *http.Server
+	// Query reports whether a request whose target has a query is served
+	// here, from its path and its raw query (neither percent-encoded; the
+	// query has no ";"). It is called concurrently. Nil serves none here:
+	// every request with a query goes to net/http.
+	Query func(path, rawQuery string) bool
 
 	initOnce sync.Once
 	handoff  *handoffListener

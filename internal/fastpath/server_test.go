@@ -158,6 +158,10 @@ func testHandler() http.Handler {
 	})
 }
 
+// testQuery is the tests' Server.Query: every query but one that names
+// "std" is served here.
+func testQuery(_, rawQuery string) bool { return !strings.Contains(rawQuery, "std") }
+
 func newHTTPServer(h http.Handler) *http.Server {
 	return &http.Server{
 		Handler:           h,
@@ -176,7 +180,7 @@ func startFast(t testing.TB, hs *http.Server) (*Server, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{HTTP: hs}
+	s := &Server{HTTP: hs, Query: testQuery}
 	done := make(chan error, 1)
 	go func() { done <- s.Serve(ln) }()
 	t.Cleanup(func() {
@@ -272,10 +276,17 @@ func TestSameAsNetHTTP(t *testing.T) {
 		{"path characters", get("/echo/a-b_c.d~e$f&g+h,i:j;k=l@m"), []string{"/echo/a-b_c.d~e$f&g+h,i:j;k=l@m"}},
 		{"host with port", "GET /echo HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n", []string{"/echo"}},
 		{"keep-alive then a body", get("/echo") + "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello" + get("/echo"), []string{"/echo"}},
+		{"query", get("/echo?a=1&b=2+3&c=/d:e@f?g,h$i~j"), []string{"/echo"}},
+		{"head with query", head("/plain?x=1"), []string{"/plain"}},
+		{"pipelined with queries", get("/echo?a=1") + get("/plain") + get("/echo?b=2"), []string{"/echo", "/plain"}},
+		{"query then one Query refuses", get("/echo?a=1") + get("/echo?std=1"), []string{"/echo"}},
 
 		// Handed over at once.
 		{"post", "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc", nil},
-		{"query", get("/echo?a=1&b=%20"), nil},
+		{"percent-encoded query", get("/echo?a=1&b=%20"), nil},
+		{"query with a semicolon", get("/echo?a=1;b=2"), nil},
+		{"empty query", get("/echo?"), nil},
+		{"query Query refuses", get("/echo?std=1"), nil},
 		{"percent-encoded", get("/echo/a%20b"), nil},
 		{"encoded slash", get("/echo/a%2fb"), nil},
 		{"absolute form", "GET http://example.org/echo HTTP/1.1\r\nHost: example.org\r\n\r\n", nil},
@@ -485,12 +496,17 @@ func TestHandOffKeepsDeadlines(t *testing.T) {
 // once, a request in progress (one served here, one by net/http)
 // finishes with its whole response, and Serve returns ErrServerClosed.
 func TestShutdown(t *testing.T) {
-	entered := make(chan string, 2)
+	entered := make(chan string, 3)
 	release := make(chan struct{})
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/slow" {
 			entered <- r.URL.RawQuery
-			<-release
+			select {
+			case <-release:
+			case <-r.Context().Done():
+				io.WriteString(w, "the context ended\n")
+				return
+			}
 		}
 		io.WriteString(w, "done\n")
 	})
@@ -498,7 +514,7 @@ func TestShutdown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{HTTP: newHTTPServer(h)}
+	s := &Server{HTTP: newHTTPServer(h), Query: testQuery}
 	served := make(chan error, 1)
 	go func() { served <- s.Serve(ln) }()
 	addr := ln.Addr().String()
@@ -519,12 +535,14 @@ func TestShutdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	io.Copy(io.Discard, res.Body)
-	// Two requests in progress: one served here, one with a query,
-	// which net/http serves.
+	// Three requests in progress, each waiting on its context: two
+	// served here, one with a query Query refuses, which net/http serves.
 	_, fastR := dial("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n")
+	_, queryR := dial("GET /slow?held HTTP/1.1\r\nHost: a\r\n\r\n")
 	_, stdR := dial("GET /slow?std HTTP/1.1\r\nHost: a\r\n\r\n")
-	<-entered
-	<-entered
+	for range 3 {
+		<-entered
+	}
 
 	shut := make(chan error, 1)
 	go func() { shut <- s.Shutdown(context.Background()) }()
@@ -544,7 +562,7 @@ func TestShutdown(t *testing.T) {
 	case <-time.After(50 * time.Millisecond):
 	}
 	close(release)
-	for name, br := range map[string]*bufio.Reader{"served here": fastR, "net/http": stdR} {
+	for name, br := range map[string]*bufio.Reader{"served here": fastR, "with a query, here": queryR, "net/http": stdR} {
 		res, err := http.ReadResponse(br, nil)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -620,6 +638,9 @@ func FuzzSameAsNetHTTP(f *testing.F) {
 		// Left open: one answer, then a head that never ends.
 		{"GET /plain HTTP/1.1\r\nHost: a\r\n\r\nGET /plain HTTP/1.1\r\nHo", nil, true},
 		{"POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhel", []byte{40}, true},
+		// Queries: served here, then one Query refuses.
+		{"GET /echo?a=1&b=c+d HTTP/1.1\r\nHost: a\r\n\r\nHEAD /plain?x HTTP/1.1\r\nHost: a\r\n\r\n", []byte{12}, false},
+		{"GET /echo?a HTTP/1.1\r\nHost: a\r\n\r\nGET /echo?std HTTP/1.1\r\nHost: a\r\n\r\n", nil, true},
 	} {
 		f.Add(seed.raw, seed.cuts, seed.open)
 	}
@@ -744,9 +765,9 @@ func TestIdleConnectionsHoldNoBuffer(t *testing.T) {
 // TestHandedOffHoldsNoReadBuffer checks that a connection handed to
 // net/http keeps nothing of Server's read buffer: it holds a copy of just
 // the bytes net/http has yet to read, and nothing once net/http has read
-// them; so 200 requests held by their handler (as the live endpoint's
-// ?sleep holds them, which net/http serves) take no more heap through
-// Server than through net/http alone.
+// them; so 200 requests held by their handler, with a query Query
+// refuses, which net/http serves, take no more heap through Server than
+// through net/http alone.
 func TestHandedOffHoldsNoReadBuffer(t *testing.T) {
 	const n = 200
 	type connKey struct{}
@@ -796,7 +817,7 @@ func TestHandedOffHoldsNoReadBuffer(t *testing.T) {
 				t.Fatal(err)
 			}
 			conns = append(conns, c)
-			io.WriteString(c, "GET /hold?sleep=1 HTTP/1.1\r\nHost: a\r\nUser-Agent: test\r\n\r\n")
+			io.WriteString(c, "GET /hold?std=1 HTTP/1.1\r\nHost: a\r\nUser-Agent: test\r\n\r\n")
 		}
 		var hcs []*handedConn
 		for range n {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"regexp"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/httpstatus/httpstatus/internal/fastpath"
+	"github.com/httpstatus/httpstatus/internal/server"
 )
 
 // bothServers serves the site through the fast path, as "httpstatus serve"
@@ -30,7 +32,12 @@ type bothServers struct {
 
 func startBoth(t *testing.T) *bothServers {
 	t.Helper()
-	s := newServer(t)
+	return startBothWith(t, newServer(t))
+}
+
+// startBothWith is startBoth for the server s.
+func startBothWith(t *testing.T, s *server.Server) *bothServers {
+	t.Helper()
 	b := &bothServers{}
 	listen := func(serve func(net.Listener) error) string {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -45,7 +52,7 @@ func startBoth(t *testing.T) *bothServers {
 			if st == http.StateNew {
 				b.handed.Add(1)
 			}
-		}}}
+		}}, Query: s.Buffered}
 	std := &http.Server{Handler: s, ReadHeaderTimeout: 5 * time.Second}
 	b.fastAddr, b.stdAddr = listen(fast.Serve), listen(std.Serve)
 	t.Cleanup(func() { fast.Close(); std.Close() })
@@ -88,6 +95,10 @@ func TestFastPathSameAsNetHTTP(t *testing.T) {
 	for _, p := range []string{"/", "/1xx", "/2xx", "/3xx", "/4xx", "/5xx", "/503", "/418", "/299", "/999", "/520", "/nope", "/healthz", "/robots.txt", "/sitemap.xml", "/favicon.ico", "/status/999", "/status/700", "/status/abc"} {
 		paths = append(paths, p, p+".json", p+".txt")
 	}
+	// Queries the fast path serves: the live endpoint's buffered options,
+	// bad ones, cache-busters, and queries of the pages.
+	paths = append(paths, "/status/200?sleep=0", "/status/206?bytes=100", "/status/503?_=1700000000", "/status/200?sleep=x",
+		"/status/200?bytes=1&bytes=2", "/status/103?sleep=0&x=a+b", "/?x=1", "/503?a=b", "/503.json?v=2", "/search?q=503", "/search?q=gateway+timeout&format=json")
 	accepts := []string{"", "Accept: text/html\r\nAccept-Encoding: gzip, deflate, br\r\n", "Accept: application/json\r\n", "Accept: */*\r\nAccept-Encoding: gzip\r\n", "Accept: image/png\r\n",
 		"If-None-Match: *\r\n", "X-HttpStatus-Response-Retry-After: 120\r\nX-Httpstatus-Response-X-Test: a b\r\n"}
 	n := 0
@@ -310,5 +321,73 @@ func wantEmpty(t *testing.T, a answer) {
 	t.Helper()
 	if _, after, _ := strings.Cut(a.raw, "\r\n\r\n"); after != "" || len(a.body) > 0 {
 		t.Errorf("a body after the head: %.80q", after)
+	}
+}
+
+// TestFastPathHeldSleep checks that a ?sleep held on the fast path ends
+// when its client leaves, so that its slow slot, and its client's, are
+// free again at once; and that the live endpoint's options that flush or
+// fault still go to net/http.
+func TestFastPathHeldSleep(t *testing.T) {
+	newServer(t) // loads rnd
+	s := server.New(rnd, server.Options{Logger: slog.New(slog.DiscardHandler), MaxSlow: 1, ClientMaxSlow: 1})
+	b := startBothWith(t, s)
+	// status sends a request and returns the status of its answer with a
+	// whole body (it does not half-close: the client stays until then).
+	status := func(target string) int {
+		t.Helper()
+		c, err := net.Dial("tcp", b.fastAddr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		io.WriteString(c, "GET "+target+" HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+		res, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			t.Fatalf("%s: %v", target, err)
+		}
+		body, err := io.ReadAll(res.Body)
+		if err != nil || len(body) == 0 {
+			t.Fatalf("%s: %d with body %q, %v", target, res.StatusCode, body, err)
+		}
+		return res.StatusCode
+	}
+	held, err := net.Dial("tcp", b.fastAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	io.WriteString(held, "GET /status/200?sleep=9000 HTTP/1.1\r\nHost: a\r\n\r\n")
+	poll := func(what string, done func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(5 * time.Second); !done(); time.Sleep(5 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("after 5 s: %s", what)
+			}
+		}
+	}
+	// The held request must take the slot before a probe does (a probe
+	// holds it for a moment): it has, once the probes are refused.
+	time.Sleep(100 * time.Millisecond)
+	poll("the held request takes no slot", func() bool {
+		held.SetReadDeadline(time.Now().Add(time.Millisecond))
+		if n, _ := held.Read(make([]byte, 1)); n > 0 {
+			t.Fatal("the held request was answered at once")
+		}
+		return status("/status/200?sleep=1") != http.StatusOK
+	})
+	held.Close()
+	start := time.Now()
+	poll("the slots are still taken after the client left", func() bool { return status("/status/200?sleep=1") == http.StatusOK })
+	t.Logf("a slot was free again %v after the client left", time.Since(start).Round(time.Millisecond))
+	if h := b.handed.Load(); h > 0 {
+		t.Errorf("%d ?sleep connections were handed to net/http", h)
+	}
+	for i, target := range []string{"/status/200?drip=10", "/status/200?sleep-body=10", "/status/200?fault=truncate"} {
+		exchange(t, b.fastAddr, "GET "+target+" HTTP/1.1\r\nHost: a\r\n\r\n")
+		if h := b.handed.Load(); h != int64(i+1) {
+			t.Errorf("%s: %d connections handed to net/http, want %d", target, h, i+1)
+		}
 	}
 }

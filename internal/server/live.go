@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/httpstatus/httpstatus/live"
@@ -92,4 +93,13 @@ func (s *Server) storeReady(ctx context.Context) bool {
 		return false
 	}
 	return true
+}
+
+// Buffered reports whether a GET or HEAD of path with the query rawQuery
+// is answered by writing a response and returning, without flushing it or
+// taking the connection over: every one but the live endpoint's drips,
+// delayed bodies and faults (live.Buffered). Package fastpath serves only
+// those (its Server.Query).
+func (s *Server) Buffered(path, rawQuery string) bool {
+	return !strings.HasPrefix(path, live.Prefix) || live.Buffered(rawQuery)
 }

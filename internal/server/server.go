@@ -23,20 +23,23 @@
 //
 // "httpstatus serve" puts package fastpath in front of this handler unless
 // it runs with --fast-path=false: a plain HTTP/1.1 GET or HEAD request (an
-// origin-form path with no query or percent-encoding, one Host, no body, a
-// head under 4 KB) is read by fastpath and answered through its own
-// ResponseWriter; every other request, and the rest of its connection,
-// goes to net/http. TestFastPathSameAsNetHTTP holds the two to the same
-// bytes. So every handler here keeps to what both allow:
+// origin-form path with no percent-encoding, a query without
+// percent-encoding or semicolons that Buffered accepts, one Host, no
+// body, a head under 4 KB) is read by fastpath and answered through its
+// own ResponseWriter; every other request, and the rest of its
+// connection, goes to net/http. TestFastPathSameAsNetHTTP holds the two
+// to the same bytes. So every handler here keeps to what both allow:
 //
 //   - The *http.Request, its URL and Header, and the ResponseWriter's
 //     Header map belong to the connection and are reused for its next
 //     request: a handler must not keep them after it returns, nor hand
 //     them to a goroutine that outlives it.
-//   - r.Context() is the connection's: it ends when the connection closes,
-//     not when the handler returns, and fastpath does not watch the
-//     connection while a handler runs, so a handler cannot learn from it
-//     that the client went away.
+//   - r.Context() is the connection's: it ends when the connection closes
+//     or the client goes away, not when the handler returns. fastpath
+//     watches for the client going away from the handler's first call to
+//     the context's Done: a handler that waits (select on Done, or a
+//     context derived from r.Context()) stops waiting when its client
+//     leaves, as under net/http.
 //   - The ResponseWriter is no http.Flusher or http.Hijacker and sends no
 //     trailers; http.ResponseController's methods return
 //     http.ErrNotSupported. The body is buffered and goes out with a
@@ -47,8 +50,10 @@
 //     connections fastpath hands to net/http; its timeouts, limits,
 //     BaseContext and ErrorLog apply to both.
 //
-// A handler that must stream, wait on the client or hijack is reached only
-// through net/http: the live endpoint's ?sleep has a query string.
+// A handler that must flush or hijack is reached only through net/http:
+// Buffered, which fastpath asks about each request with a query, refuses
+// the live endpoint's drips, delayed bodies and faults (live.Buffered); a
+// new handler that flushes or hijacks must be refused there too.
 package server
 
 import (

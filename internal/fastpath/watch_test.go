@@ -1,0 +1,194 @@
+package fastpath
+
+import (
+	"bufio"
+	"io"
+	"net"
+	"net/http"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// holdHandler waits on the request's context as the live endpoint's
+// ?sleep does: /hold?ms=N answers "waited N" after N milliseconds, or
+// nothing when the context ends first; each request tells entered when
+// it waits, and whether Server serves it itself ("here"), and then ended
+// how its wait ended.
+func holdHandler(entered chan<- string, ended chan<- error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/hold" {
+			io.WriteString(w, "path "+r.URL.Path+"\n")
+			return
+		}
+		d, _ := time.ParseDuration(r.URL.Query().Get("ms") + "ms")
+		done := r.Context().Done()
+		if _, ok := w.(*response); ok {
+			entered <- "here"
+		} else {
+			entered <- "net/http"
+		}
+		select {
+		case <-time.After(d):
+			ended <- nil
+			io.WriteString(w, "waited "+r.URL.Query().Get("ms")+"\n")
+		case <-done:
+			ended <- r.Context().Err()
+		}
+	})
+}
+
+// TestHeldRequestEndsWhenClientLeaves checks that a handler served here
+// that waits on its context stops waiting when the client closes the
+// connection, as under net/http, and that the connection is then closed.
+func TestHeldRequestEndsWhenClientLeaves(t *testing.T) {
+	entered, ended := make(chan string, 1), make(chan error, 1)
+	_, addr := startFast(t, newHTTPServer(holdHandler(entered, ended)))
+	for _, tc := range []struct {
+		name  string
+		leave func(c *net.TCPConn)
+	}{
+		{"close", func(c *net.TCPConn) { c.Close() }},
+		{"half-close", func(c *net.TCPConn) { c.CloseWrite() }},
+		{"reset", func(c *net.TCPConn) { c.SetLinger(0); c.Close() }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := net.Dial("tcp", addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			io.WriteString(c, "GET /hold?ms=60000 HTTP/1.1\r\nHost: a\r\n\r\n")
+			if by := <-entered; by != "here" {
+				t.Fatalf("the held request was served by %s", by)
+			}
+			start := time.Now()
+			tc.leave(c.(*net.TCPConn))
+			select {
+			case err := <-ended:
+				if err == nil {
+					t.Fatal("the wait ended on its own, not with the context")
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("the handler still waits 5 s after its client left")
+			}
+			t.Logf("the wait ended %v after the client left", time.Since(start).Round(time.Millisecond))
+			if tc.name == "half-close" {
+				c.SetReadDeadline(time.Now().Add(5 * time.Second))
+				if b, err := io.ReadAll(c); err != nil {
+					t.Errorf("after the wait: %q, %v; want the connection closed", b, err)
+				}
+			}
+		})
+	}
+}
+
+// TestAfterHeldRequest checks that the request after a held one on the
+// same connection is answered, whether it came with it, while it was held
+// (its first byte read by the watch), or after its answer; and when it is
+// one that goes to net/http, with a third request coming while the first
+// is held.
+func TestAfterHeldRequest(t *testing.T) {
+	entered, ended := make(chan string, 4), make(chan error, 4)
+	_, addr := startFast(t, newHTTPServer(holdHandler(entered, ended)))
+	const held = "GET /hold?ms=200 HTTP/1.1\r\nHost: a\r\n\r\n"
+	post := "POST /posted HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi"
+	for _, tc := range []struct {
+		name                   string
+		with, whileHeld, after string
+		want                   []string
+	}{
+		{"pipelined", get("/next"), "", "", []string{"waited 200", "path /next"}},
+		{"while held", "", get("/next?x=1"), "", []string{"waited 200", "path /next"}},
+		{"a byte while held", "", "G", "ET /next HTTP/1.1\r\nHost: a\r\n\r\n", []string{"waited 200", "path /next"}},
+		{"after", "", "", get("/next"), []string{"waited 200", "path /next"}},
+		{"held again", "", held, "", []string{"waited 200", "waited 200"}},
+		{"to net/http, then one while held", post, get("/third"), "", []string{"waited 200", "path /posted", "path /third"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := net.Dial("tcp", addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			c.SetDeadline(time.Now().Add(10 * time.Second))
+			io.WriteString(c, held+tc.with)
+			if by := <-entered; by != "here" {
+				t.Fatalf("the held request was served by %s", by)
+			}
+			io.WriteString(c, tc.whileHeld)
+			br := bufio.NewReader(c)
+			for i, want := range tc.want {
+				if i == 1 && tc.after != "" {
+					io.WriteString(c, tc.after)
+				}
+				res, err := http.ReadResponse(br, nil)
+				if err != nil {
+					t.Fatalf("answer %d: %v", i+1, err)
+				}
+				b, _ := io.ReadAll(res.Body)
+				if got := strings.TrimSpace(string(b)); res.StatusCode != http.StatusOK || got != want {
+					t.Errorf("answer %d: %d %q, want 200 %q", i+1, res.StatusCode, got, want)
+				}
+			}
+			for len(entered) > 0 {
+				<-entered
+			}
+			for len(ended) > 0 {
+				if err := <-ended; err != nil {
+					t.Errorf("a held request's context ended: %v", err)
+				}
+			}
+		})
+	}
+}
+
+// TestQuickHandlerStartsNoWatch checks that a handler that does not wait
+// on its context costs no goroutine: only one that asks for Done starts
+// the watch.
+func TestQuickHandlerStartsNoWatch(t *testing.T) {
+	release := make(chan struct{})
+	entered := make(chan bool)
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.RawQuery == "done" {
+			r.Context().Done()
+		}
+		entered <- true
+		<-release
+	})
+	_, addr := startFast(t, newHTTPServer(h))
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	br := bufio.NewReader(c)
+	// count sends a request on the keep-alive connection and returns how
+	// many goroutines more there are while its handler runs.
+	count := func(query string) int {
+		before := runtime.NumGoroutine()
+		io.WriteString(c, "GET /x?"+query+" HTTP/1.1\r\nHost: a\r\n\r\n")
+		<-entered
+		n := runtime.NumGoroutine() - before
+		release <- struct{}{}
+		res, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, res.Body)
+		return n
+	}
+	// Goroutines of earlier tests may still be ending: a round that
+	// differs may be theirs, five in a row are not.
+	var quiet, asked int
+	for range 5 {
+		if quiet, asked = count("quiet"), count("done"); quiet == 0 && asked == 1 {
+			return
+		}
+	}
+	t.Errorf("new goroutines while a handler runs: %d without Done, %d with it; want 0 and 1", quiet, asked)
+}
+
+func get(path string) string { return "GET " + path + " HTTP/1.1\r\nHost: a\r\n\r\n" }
