@@ -350,13 +350,13 @@ func (l *handler) respond(w http.ResponseWriter, r *http.Request, st *status, p 
 		h.Add(kv[0], kv[1])
 	}
 	if p.fault.beforeHeaders() {
-		if p.sleep == 0 || sleep(r.Context(), p.sleep) {
+		if p.sleep == 0 || sleepFor(w, r, p.sleep) {
 			breakBeforeHeaders(w, r, p.fault)
 		}
 		return
 	}
 	code, body, bodyLen := sendInterim(w, r, st)
-	if p.sleep > 0 && !sleep(r.Context(), p.sleep) {
+	if p.sleep > 0 && !sleepFor(w, r, p.sleep) {
 		return // the client went away: nothing to answer
 	}
 	b := payload{data: body[f]}
@@ -426,6 +426,32 @@ func sendInterim(w http.ResponseWriter, r *http.Request, st *status) (int, *[num
 	}
 	w.WriteHeader(st.code)
 	return http.StatusOK, &st.body, &st.bodyLen
+}
+
+// clientWaiter is a ResponseWriter that waits for its handler, and knows
+// sooner than the request's context that the client went away: the
+// HTTP/1.1 fast path of "httpstatus serve" waits in a read of the
+// connection instead of in a goroutine of its own.
+type clientWaiter interface {
+	WaitForClient(d time.Duration) bool
+}
+
+// sleepFor waits for d before the response of r, or until the client
+// goes away; it reports whether d passed. It asks w to wait if w, or a
+// writer it wraps (Unwrap, as http.ResponseController finds them), is a
+// clientWaiter.
+func sleepFor(w http.ResponseWriter, r *http.Request, d time.Duration) bool {
+	for w != nil {
+		if cw, ok := w.(clientWaiter); ok {
+			return cw.WaitForClient(d)
+		}
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			break
+		}
+		w = u.Unwrap()
+	}
+	return sleep(r.Context(), d)
 }
 
 // sleep waits for d, or until ctx is done; it reports whether d passed.

@@ -686,3 +686,40 @@ func (w *finalWriter) Write(b []byte) (int, error) {
 	}
 	return w.body.Write(b)
 }
+
+// waitingWriter is a ResponseWriter that waits for the handler, as the
+// fast path of "httpstatus serve" does; stay is what WaitForClient says.
+type waitingWriter struct {
+	*httptest.ResponseRecorder
+	stay   bool
+	waited []time.Duration
+}
+
+func (w *waitingWriter) WaitForClient(d time.Duration) bool {
+	w.waited = append(w.waited, d)
+	return w.stay
+}
+
+// unwrapper wraps a writer as the server's middleware does.
+type unwrapper struct{ http.ResponseWriter }
+
+func (u unwrapper) Unwrap() http.ResponseWriter { return u.ResponseWriter }
+
+// TestSleepAsksTheWriter checks that ?sleep waits in the writer's
+// WaitForClient when the writer, or one it wraps, has it, and answers
+// nothing when the client went away during the wait.
+func TestSleepAsksTheWriter(t *testing.T) {
+	t.Parallel()
+	h := New()
+	for _, stay := range []bool{true, false} {
+		ww := &waitingWriter{ResponseRecorder: httptest.NewRecorder(), stay: stay}
+		start := time.Now()
+		h.ServeHTTP(unwrapper{ww}, httptest.NewRequest("GET", "/status/503?sleep=1500", nil))
+		if d := time.Since(start); d > time.Second || len(ww.waited) != 1 || ww.waited[0] != 1500*time.Millisecond {
+			t.Errorf("client there %v: waited %v in WaitForClient, and %v in all; want one wait of 1.5s, in the writer", stay, ww.waited, d)
+		}
+		if answered := ww.Body.Len() > 0; answered != stay || stay && ww.Code != 503 {
+			t.Errorf("client there %v: answered %v (%d %q)", stay, answered, ww.Code, ww.Body)
+		}
+	}
+}

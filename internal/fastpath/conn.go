@@ -64,9 +64,10 @@ type conn struct {
 
 // The states of conn.watch.
 const (
-	watchOff   int32 = iota // no handler runs: Done starts no watch
-	watchReady              // a handler runs and no watch
-	watchOn                 // a goroutine reads from the connection
+	watchOff    int32 = iota // no handler runs: Done starts no watch
+	watchReady               // a handler runs and no watch
+	watchOn                  // a goroutine reads from the connection
+	watchInline              // the handler reads it, in WaitForClient
 )
 
 // request is a request, its URL and the values of its header, kept by

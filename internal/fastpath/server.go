@@ -53,7 +53,10 @@
 // handler that does not wait costs no goroutine. The watch ends the
 // context when the client closes or resets the connection; a byte it
 // reads (a pipelined request) is kept for the next request, and ends the
-// watch, as in net/http.
+// watch, as in net/http. A handler that only waits does better with the
+// ResponseWriter's WaitForClient, the same watch as a read in its own
+// goroutine (the live endpoint's ?sleep finds it through the middleware's
+// Unwrap): a held request then costs one goroutine, not two.
 package fastpath
 
 import (

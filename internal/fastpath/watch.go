@@ -68,7 +68,11 @@ func (c *conn) watchClient() {
 // reports whether the client is still there. Its read ended, the
 // connection is the serving goroutine's alone again.
 func (c *conn) stopWatch() bool {
-	if c.watch.Swap(watchOff) != watchOn {
+	switch c.watch.Swap(watchOff) {
+	case watchOn:
+	case watchInline:
+		return !c.left
+	default:
 		return true
 	}
 	c.watchMu.Lock()
@@ -76,4 +80,48 @@ func (c *conn) stopWatch() bool {
 	c.watchMu.Unlock()
 	<-c.watched
 	return !c.left
+}
+
+// WaitForClient waits d, or until the client goes away, and reports
+// whether it is still there. It is the watch done in the handler's own
+// goroutine: a read of the connection with d as its deadline, so that a
+// handler that only waits (the live endpoint's ?sleep, which finds this
+// method through the writers' Unwrap) holds no second goroutine. A client
+// that closes or resets the connection ends the read, and the request's
+// context, at once; a byte that comes (a pipelined request) is kept for
+// the next request, and the rest of d is waited without watching, as
+// net/http does. When a watch already runs, it waits on the context. Only
+// the handler's goroutine may call it.
+func (w *response) WaitForClient(d time.Duration) bool {
+	c := w.c
+	ctx := w.req.Context()
+	if !c.watch.CompareAndSwap(watchReady, watchInline) && (c.watch.Load() != watchInline || c.hasEarly) {
+		return waitCtx(ctx, d)
+	}
+	end := time.Now().Add(d)
+	c.rwc.SetReadDeadline(end)
+	n, err := c.rwc.Read(c.early[:])
+	switch {
+	case n > 0:
+		c.hasEarly = true
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return true
+	case err != nil:
+		c.left = true
+		c.cancel()
+		return false
+	}
+	return waitCtx(ctx, time.Until(end))
+}
+
+// waitCtx waits d, or until ctx ends, and reports whether d passed.
+func waitCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }

@@ -11,11 +11,12 @@ import (
 	"time"
 )
 
-// holdHandler waits on the request's context as the live endpoint's
-// ?sleep does: /hold?ms=N answers "waited N" after N milliseconds, or
-// nothing when the context ends first; each request tells entered when
-// it waits, and whether Server serves it itself ("here"), and then ended
-// how its wait ended.
+// holdHandler waits as the live endpoint's ?sleep does: /hold?ms=N
+// answers "waited N" after N milliseconds, or nothing when the client
+// goes away first. It waits on the request's context, or, with
+// &how=read, in WaitForClient when Server serves the request. Each
+// request tells entered when it waits, and whether Server serves it
+// itself ("here"), and then ended how its wait ended.
 func holdHandler(entered chan<- string, ended chan<- error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/hold" {
@@ -23,21 +24,35 @@ func holdHandler(entered chan<- string, ended chan<- error) http.Handler {
 			return
 		}
 		d, _ := time.ParseDuration(r.URL.Query().Get("ms") + "ms")
-		done := r.Context().Done()
-		if _, ok := w.(*response); ok {
+		fast, ok := w.(*response)
+		if ok {
 			entered <- "here"
 		} else {
 			entered <- "net/http"
 		}
-		select {
-		case <-time.After(d):
-			ended <- nil
-			io.WriteString(w, "waited "+r.URL.Query().Get("ms")+"\n")
-		case <-done:
-			ended <- r.Context().Err()
+		var waited bool
+		if ok && r.URL.Query().Get("how") == "read" {
+			waited = fast.WaitForClient(d)
+		} else {
+			done := r.Context().Done()
+			select {
+			case <-time.After(d):
+				waited = true
+			case <-done:
+			}
 		}
+		if !waited {
+			ended <- r.Context().Err()
+			return
+		}
+		ended <- nil
+		io.WriteString(w, "waited "+r.URL.Query().Get("ms")+"\n")
 	})
 }
+
+// waits are the two ways holdHandler waits: on the context, with the
+// watch's goroutine, and in WaitForClient's read.
+var waits = []string{"", "&how=read"}
 
 // TestHeldRequestEndsWhenClientLeaves checks that a handler served here
 // that waits on its context stops waiting when the client closes the
@@ -45,42 +60,48 @@ func holdHandler(entered chan<- string, ended chan<- error) http.Handler {
 func TestHeldRequestEndsWhenClientLeaves(t *testing.T) {
 	entered, ended := make(chan string, 1), make(chan error, 1)
 	_, addr := startFast(t, newHTTPServer(holdHandler(entered, ended)))
-	for _, tc := range []struct {
-		name  string
-		leave func(c *net.TCPConn)
-	}{
-		{"close", func(c *net.TCPConn) { c.Close() }},
-		{"half-close", func(c *net.TCPConn) { c.CloseWrite() }},
-		{"reset", func(c *net.TCPConn) { c.SetLinger(0); c.Close() }},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			c, err := net.Dial("tcp", addr)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer c.Close()
-			io.WriteString(c, "GET /hold?ms=60000 HTTP/1.1\r\nHost: a\r\n\r\n")
-			if by := <-entered; by != "here" {
-				t.Fatalf("the held request was served by %s", by)
-			}
-			start := time.Now()
-			tc.leave(c.(*net.TCPConn))
-			select {
-			case err := <-ended:
-				if err == nil {
-					t.Fatal("the wait ended on its own, not with the context")
-				}
-			case <-time.After(5 * time.Second):
-				t.Fatal("the handler still waits 5 s after its client left")
-			}
-			t.Logf("the wait ended %v after the client left", time.Since(start).Round(time.Millisecond))
-			if tc.name == "half-close" {
-				c.SetReadDeadline(time.Now().Add(5 * time.Second))
-				if b, err := io.ReadAll(c); err != nil {
-					t.Errorf("after the wait: %q, %v; want the connection closed", b, err)
-				}
-			}
-		})
+	for _, how := range waits {
+		for _, tc := range []struct {
+			name  string
+			leave func(c *net.TCPConn)
+		}{
+			{"close", func(c *net.TCPConn) { c.Close() }},
+			{"half-close", func(c *net.TCPConn) { c.CloseWrite() }},
+			{"reset", func(c *net.TCPConn) { c.SetLinger(0); c.Close() }},
+		} {
+			t.Run(tc.name+how, func(t *testing.T) { heldAndLeft(t, addr, how, tc.leave, tc.name == "half-close", entered, ended) })
+		}
+	}
+}
+
+// heldAndLeft sends a held request to addr, waiting as how says, then
+// leaves, and checks that the wait ends at once.
+func heldAndLeft(t *testing.T, addr, how string, leave func(*net.TCPConn), halfClose bool, entered <-chan string, ended <-chan error) {
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	io.WriteString(c, "GET /hold?ms=60000"+how+" HTTP/1.1\r\nHost: a\r\n\r\n")
+	if by := <-entered; by != "here" {
+		t.Fatalf("the held request was served by %s", by)
+	}
+	start := time.Now()
+	leave(c.(*net.TCPConn))
+	select {
+	case err := <-ended:
+		if err == nil {
+			t.Fatal("the wait ended on its own, not with the context")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the handler still waits 5 s after its client left")
+	}
+	t.Logf("the wait ended %v after the client left", time.Since(start).Round(time.Millisecond))
+	if halfClose {
+		c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		if b, err := io.ReadAll(c); err != nil {
+			t.Errorf("after the wait: %q, %v; want the connection closed", b, err)
+		}
 	}
 }
 
@@ -92,7 +113,15 @@ func TestHeldRequestEndsWhenClientLeaves(t *testing.T) {
 func TestAfterHeldRequest(t *testing.T) {
 	entered, ended := make(chan string, 4), make(chan error, 4)
 	_, addr := startFast(t, newHTTPServer(holdHandler(entered, ended)))
-	const held = "GET /hold?ms=200 HTTP/1.1\r\nHost: a\r\n\r\n"
+	for _, how := range waits {
+		afterHeld(t, addr, how, entered, ended)
+	}
+}
+
+// afterHeld runs TestAfterHeldRequest's cases with the held requests
+// waiting as how says.
+func afterHeld(t *testing.T, addr, how string, entered <-chan string, ended <-chan error) {
+	held := "GET /hold?ms=200" + how + " HTTP/1.1\r\nHost: a\r\n\r\n"
 	post := "POST /posted HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi"
 	for _, tc := range []struct {
 		name                   string
@@ -106,7 +135,7 @@ func TestAfterHeldRequest(t *testing.T) {
 		{"held again", "", held, "", []string{"waited 200", "waited 200"}},
 		{"to net/http, then one while held", post, get("/third"), "", []string{"waited 200", "path /posted", "path /third"}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
+		t.Run(tc.name+how, func(t *testing.T) {
 			c, err := net.Dial("tcp", addr)
 			if err != nil {
 				t.Fatal(err)
@@ -146,13 +175,19 @@ func TestAfterHeldRequest(t *testing.T) {
 
 // TestQuickHandlerStartsNoWatch checks that a handler that does not wait
 // on its context costs no goroutine: only one that asks for Done starts
-// the watch.
+// the watch, and one that waits in WaitForClient starts none either.
 func TestQuickHandlerStartsNoWatch(t *testing.T) {
 	release := make(chan struct{})
 	entered := make(chan bool)
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.RawQuery == "done" {
+		switch r.URL.RawQuery {
+		case "done":
 			r.Context().Done()
+		case "read":
+			entered <- true
+			w.(*response).WaitForClient(time.Second)
+			<-release
+			return
 		}
 		entered <- true
 		<-release
@@ -171,6 +206,9 @@ func TestQuickHandlerStartsNoWatch(t *testing.T) {
 		before := runtime.NumGoroutine()
 		io.WriteString(c, "GET /x?"+query+" HTTP/1.1\r\nHost: a\r\n\r\n")
 		<-entered
+		if query == "read" {
+			time.Sleep(100 * time.Millisecond) // into its wait
+		}
 		n := runtime.NumGoroutine() - before
 		release <- struct{}{}
 		res, err := http.ReadResponse(br, nil)
@@ -182,13 +220,13 @@ func TestQuickHandlerStartsNoWatch(t *testing.T) {
 	}
 	// Goroutines of earlier tests may still be ending: a round that
 	// differs may be theirs, five in a row are not.
-	var quiet, asked int
+	var quiet, asked, read int
 	for range 5 {
-		if quiet, asked = count("quiet"), count("done"); quiet == 0 && asked == 1 {
+		if quiet, asked, read = count("quiet"), count("done"), count("read"); quiet == 0 && asked == 1 && read == 0 {
 			return
 		}
 	}
-	t.Errorf("new goroutines while a handler runs: %d without Done, %d with it; want 0 and 1", quiet, asked)
+	t.Errorf("new goroutines while a handler runs: %d without Done, %d with it, %d in WaitForClient; want 0, 1 and 0", quiet, asked, read)
 }
 
 func get(path string) string { return "GET " + path + " HTTP/1.1\r\nHost: a\r\n\r\n" }

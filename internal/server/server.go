@@ -39,7 +39,10 @@
 //     watches for the client going away from the handler's first call to
 //     the context's Done: a handler that waits (select on Done, or a
 //     context derived from r.Context()) stops waiting when its client
-//     leaves, as under net/http.
+//     leaves, as under net/http. A wrapping ResponseWriter must have an
+//     Unwrap method (statusRecorder has): the live endpoint's ?sleep finds
+//     fastpath's WaitForClient through it, which waits without a second
+//     goroutine.
 //   - The ResponseWriter is no http.Flusher or http.Hijacker and sends no
 //     trailers; http.ResponseController's methods return
 //     http.ErrNotSupported. The body is buffered and goes out with a
