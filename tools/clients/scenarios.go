@@ -146,6 +146,12 @@ func scenarios() []scenario {
 	live(catalog.Scenario{ID: "retry-503-enabled", Title: "503 with Retry-After: 5, the client's retries turned on", Codes: []int{503},
 		Method: "GET", Path: "/status/503", Retry: true, Limit: limitRetry, Response: "503 with Retry-After: 5, every time"})
 
+	faultScenarios(live)
+	return out
+}
+
+// faultScenarios adds the scenarios of the live endpoint's faults.
+func faultScenarios(live func(catalog.Scenario)) {
 	// The faults are the live endpoint's own (fault=NAME), with a body of
 	// bytes=2000 to cut (application/octet-stream, which a browser's
 	// navigation takes for a download).
@@ -164,5 +170,4 @@ func scenarios() []scenario {
 		}
 		live(s)
 	}
-	return out
 }
