@@ -209,9 +209,9 @@ func loadCatalog(dir string) (*catalog.Catalog, error) {
 }
 
 // loadCodeRenderer is loadRenderer for the text and JSON forms of one
-// code: it decodes only what they show (catalog.LoadJSONCode).
+// code: it reads only the embedded files they show (catalog.LoadCode).
 func loadCodeRenderer(code int) (*render.Renderer, error) {
-	cat, err := catalog.LoadJSONCode(content.CatalogJSON(), code)
+	cat, err := catalog.LoadCode(content.FS(), code)
 	if err != nil {
 		return nil, fmt.Errorf("load content: %w", err)
 	}

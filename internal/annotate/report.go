@@ -63,8 +63,8 @@ type Flag struct {
 	Note string `json:"note"`
 }
 
-// Summarize explains c from cat, which must hold every code (catalog.Load or
-// LoadJSON, not catalog.LoadJSONCode).
+// Summarize explains c from cat, which must hold every code (catalog.Load,
+// not catalog.LoadCode).
 func Summarize(c *Counts, cat *catalog.Catalog) Report {
 	r := Report{
 		Requests:         c.requests,

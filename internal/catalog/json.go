@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 )
 
 // The catalog as JSON is what content/catalog.json holds: "make content"
@@ -73,107 +72,4 @@ func LoadJSON(data []byte) (*Catalog, error) {
 	}
 	c.sort()
 	return c, nil
-}
-
-// catalogJSONLazy is catalogJSON with the codes and scenarios left
-// undecoded, for LoadJSONCode.
-type catalogJSONLazy struct {
-	Codes     []json.RawMessage `json:"codes"`
-	Classes   []*Class          `json:"classes"`
-	Guides    []*Guide          `json:"guides"`
-	Clients   []Client          `json:"clients,omitempty"`
-	Scenarios []json.RawMessage `json:"scenarios,omitempty"`
-}
-
-// LoadJSONCode reads from a catalog that WriteJSON wrote only what the
-// page of one code shows: the code, if the catalog has it, its class, the
-// x00 code of its class (what a client treats an unassigned number as),
-// the codes its meanings relate to, the guides (a code page lists those
-// it belongs to), and the scenarios that concern the code. Decoding those
-// instead of every code is most of what "httpstatus 503" saves. The result
-// holds only those codes, so it answers Lookup and Class for them and
-// nothing about the rest (Codes lists what was read); and it is not
-// validated, so it is for a catalog that LoadJSON has checked, such as the
-// embedded one, which the tests load.
-func LoadJSONCode(data []byte, code int) (*Catalog, error) {
-	var j catalogJSONLazy
-	if err := json.Unmarshal(data, &j); err != nil {
-		return nil, fmt.Errorf("catalog JSON: %w", err)
-	}
-	byNumber := make(map[int]json.RawMessage, len(j.Codes))
-	for _, raw := range j.Codes {
-		var peek struct {
-			Code int `json:"code"`
-		}
-		if err := json.Unmarshal(raw, &peek); err != nil {
-			return nil, fmt.Errorf("catalog JSON: %w", err)
-		}
-		byNumber[peek.Code] = raw
-	}
-	c := &Catalog{byCode: map[int]*Code{}, clients: j.Clients}
-	addCode := func(n int) error {
-		raw, ok := byNumber[n]
-		if _, done := c.byCode[n]; !ok || done {
-			return nil
-		}
-		var k Code
-		if err := json.Unmarshal(raw, &k); err != nil {
-			return fmt.Errorf("catalog JSON: code %d: %w", n, err)
-		}
-		c.add(parsedFile{code: &k})
-		return nil
-	}
-	if err := addCode(code); err != nil {
-		return nil, err
-	}
-	want := []int{code / 100 * 100}
-	if k, ok := c.byCode[code]; ok {
-		for _, e := range k.Entries {
-			want = append(want, e.Related...)
-		}
-	}
-	for _, n := range want {
-		if err := addCode(n); err != nil {
-			return nil, err
-		}
-	}
-	for _, k := range j.Classes {
-		if k != nil && k.Name == ClassOf(code) {
-			c.add(parsedFile{class: k})
-		}
-	}
-	for _, g := range j.Guides {
-		if g != nil {
-			c.add(parsedFile{guide: g})
-		}
-	}
-	if err := c.addScenariosOf(j.Scenarios, code); err != nil {
-		return nil, err
-	}
-	c.sort()
-	return c, nil
-}
-
-// addScenariosOf decodes, of the scenarios raw, those that concern code.
-func (c *Catalog) addScenariosOf(raw []json.RawMessage, code int) error {
-	for _, r := range raw {
-		var peek struct {
-			Scenario struct {
-				Codes []int `json:"codes"`
-			} `json:"scenario"`
-		}
-		if err := json.Unmarshal(r, &peek); err != nil {
-			return fmt.Errorf("catalog JSON: scenarios: %w", err)
-		}
-		if !slices.Contains(peek.Scenario.Codes, code) {
-			continue
-		}
-		var s ScenarioFile
-		if err := json.Unmarshal(r, &s); err != nil {
-			return fmt.Errorf("catalog JSON: scenarios: %w", err)
-		}
-		c.scenarios = append(c.scenarios, &s)
-	}
-	sortScenarios(c.scenarios)
-	return nil
 }

@@ -357,9 +357,8 @@ func BenchmarkParseTemplates(b *testing.B) {
 	}
 }
 
-// TestLoadCodeRendersTheSame checks that a renderer over
-// catalog.LoadJSONCode, which decodes from the embedded catalog.json only
-// what one code's page shows, renders that code's
+// TestLoadCodeRendersTheSame checks that a renderer over catalog.LoadCode,
+// which reads only the files one code's page shows, renders that code's
 // text (plain and coloured) and JSON forms byte for byte as one over the
 // whole catalog, for every number with a page.
 func TestLoadCodeRendersTheSame(t *testing.T) {
@@ -371,9 +370,9 @@ func TestLoadCodeRendersTheSame(t *testing.T) {
 			continue
 		}
 		n++
-		cat, err := catalog.LoadJSONCode(content.CatalogJSON(), code)
+		cat, err := catalog.LoadCode(content.FS(), code)
 		if err != nil {
-			t.Fatalf("LoadJSONCode(%d): %v", code, err)
+			t.Fatalf("LoadCode(%d): %v", code, err)
 		}
 		part, err := render.New(cat, web.FS())
 		if err != nil {
@@ -386,25 +385,22 @@ func TestLoadCodeRendersTheSame(t *testing.T) {
 			}
 			got, err := part.CodeTerminal(code, color)
 			if err != nil {
-				t.Fatalf("CodeTerminal(%d) over LoadJSONCode: %v", code, err)
+				t.Fatalf("CodeTerminal(%d) over LoadCode: %v", code, err)
 			}
 			if !bytes.Equal(got, want) {
-				t.Errorf("CodeTerminal(%d, %v) over LoadJSONCode differs:\n%s\nwant\n%s", code, color, got, want)
+				t.Errorf("CodeTerminal(%d, %v) over LoadCode differs:\n%s\nwant\n%s", code, color, got, want)
 			}
 		}
 		want, _ := full.Code(code, render.JSON)
 		if got, err := part.Code(code, render.JSON); err != nil || !bytes.Equal(got, want) {
-			t.Errorf("Code(%d, JSON) over LoadJSONCode differs (%v):\n%s\nwant\n%s", code, err, got, want)
+			t.Errorf("Code(%d, JSON) over LoadCode differs (%v):\n%s\nwant\n%s", code, err, got, want)
 		}
 	}
 	if n < 500 {
 		t.Errorf("compared %d codes, want every number from 100 to 599 and more", n)
 	}
-	if _, err := catalog.LoadJSONCode(content.CatalogJSON(), 999); err != nil {
-		t.Errorf("LoadJSONCode(999): %v", err)
-	}
-	if _, err := catalog.LoadJSONCode([]byte(`{"codes": [`), 503); err == nil {
-		t.Error("LoadJSONCode of a catalog cut short: no error")
+	if _, err := catalog.LoadCode(content.FS(), 999); err != nil {
+		t.Errorf("LoadCode(999): %v", err)
 	}
 }
 
