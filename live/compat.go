@@ -121,7 +121,7 @@ func (c *compat) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case routeTeapot:
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
-			writeError(w, r, http.StatusMethodNotAllowed, "Method "+r.Method+" is not allowed: /im-a-teapot answers GET and HEAD.")
+			writeError(w, r, http.StatusMethodNotAllowed, "Method "+cut(r.Method)+" is not allowed: /im-a-teapot answers GET and HEAD.")
 			return
 		}
 		w.Header().Set("Location", teapotURL)

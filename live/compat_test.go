@@ -635,3 +635,14 @@ func compatVerdict(names, values []string, code int, head bool) (string, bool) {
 	}
 	return "", abort != ""
 }
+
+// TestCompatLongMethod checks that a method of any length gets a short
+// one-line 405 on /im-a-teapot.
+func TestCompatLongMethod(t *testing.T) {
+	t.Parallel()
+	rec := httptest.NewRecorder()
+	NewCompat().ServeHTTP(rec, httptest.NewRequest(strings.Repeat("D", 1000)+"GET", "/im-a-teapot", nil))
+	if body := rec.Body.String(); rec.Code != 405 || len(body) > 120 || strings.Count(body, "\n") != 1 {
+		t.Errorf("a 1003-byte method: %d %q, want a short one-line 405", rec.Code, body)
+	}
+}

@@ -259,10 +259,19 @@ func (s *Server) handleFallback() http.Handler {
 					w.WriteHeader(http.StatusNoContent)
 					return
 				}
-				s.serveError(w, r, http.StatusMethodNotAllowed, "Method "+r.Method+" is not allowed here: use GET or HEAD.")
+				s.serveError(w, r, http.StatusMethodNotAllowed, "Method "+shortMethod(r.Method)+" is not allowed here: use GET or HEAD.")
 				return
 			}
 		}
 		s.notFound(w, r)
 	})
+}
+
+// shortMethod is a request's method for an error message, cut short: a
+// client may send any token as its method, of any length.
+func shortMethod(m string) string {
+	if len(m) > 20 {
+		return m[:20] + "..."
+	}
+	return m
 }

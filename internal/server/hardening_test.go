@@ -821,3 +821,15 @@ func serveAborting(h http.Handler, w http.ResponseWriter, req *http.Request) (ab
 	h.ServeHTTP(w, req)
 	return false
 }
+
+// TestLongMethod checks that a method of any length on a page gets a
+// short one-line 405.
+func TestLongMethod(t *testing.T) {
+	t.Parallel()
+	s := hardServer(t, nil, Options{})
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, httptest.NewRequest(strings.Repeat("D", 1000)+"GET", "/503", nil))
+	if body := rec.Body.String(); rec.Code != 405 || len(body) > 120 || strings.Count(body, "\n") != 1 {
+		t.Errorf("a 1003-byte method: %d %q, want a short one-line 405", rec.Code, body)
+	}
+}
