@@ -234,6 +234,11 @@ func (c *conn) readHead(first bool, headerTimeout time.Duration, maxHead int) (n
 			if end-1 == pos {
 				return end + 1, true, nil
 			}
+			if pos > 0 && !headerLine(buf[pos:end-1]) {
+				// net/http answers 400 as soon as it reads such a line,
+				// before the head ends: so shall it here.
+				return 0, false, nil
+			}
 			pos = end + 1
 		}
 		if len(buf) >= maxHead || pos == 0 && !startsFast(buf) {

@@ -1,6 +1,7 @@
 package fastpath
 
 import (
+	"bytes"
 	"net/http"
 	"net/textproto"
 	"net/url"
@@ -174,14 +175,21 @@ func parseHead(head string, r *http.Request, u *url.URL, vals []string, h http.H
 }
 
 // validName reports whether s is a header name: a token.
-func validName(s string) bool { return madeOf(s, &tokenByte) }
+func validName[T string | []byte](s T) bool { return madeOf(s, &tokenByte) }
+
+// headerLine reports whether line (without its CRLF) is a header field
+// parseHead may serve: a name, a colon and a valid value.
+func headerLine(line []byte) bool {
+	i := bytes.IndexByte(line, ':')
+	return i >= 0 && validName(line[:i]) && validValue(bytes.Trim(line[i+1:], " \t"))
+}
 
 // validHost reports whether s is a Host value served here.
 func validHost(s string) bool { return madeOf(s, &hostByte) }
 
 // madeOf reports whether s is not empty and all its bytes are in set.
-func madeOf(s string, set *[256]bool) bool {
-	if s == "" {
+func madeOf[T string | []byte](s T, set *[256]bool) bool {
+	if len(s) == 0 {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
@@ -193,7 +201,7 @@ func madeOf(s string, set *[256]bool) bool {
 }
 
 // validValue reports whether s has no control byte but HTAB.
-func validValue(s string) bool {
+func validValue[T string | []byte](s T) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < ' ' && c != '\t' || c == 0x7f {
 			return false
