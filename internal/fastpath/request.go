@@ -177,8 +177,9 @@ func parseHead(head string, r *http.Request, u *url.URL, vals []string, h http.H
 // validName reports whether s is a header name: a token.
 func validName[T string | []byte](s T) bool { return madeOf(s, &tokenByte) }
 
-// headerLine reports whether line (without its CRLF) is a header field
-// parseHead may serve: a name, a colon and a valid value.
+// headerLine reports whether line (without its CRLF) is a well-formed
+// header field, as net/http requires of each line as it reads it: a
+// token, a colon and a value without control bytes but HTAB.
 func headerLine(line []byte) bool {
 	i := bytes.IndexByte(line, ':')
 	return i >= 0 && validName(line[:i]) && validValue(bytes.Trim(line[i+1:], " \t"))
