@@ -44,17 +44,7 @@ func TestLimitsConfig(t *testing.T) {
 		{"max slow over max-slow", []string{"--max-slow", "8", "--client-max-slow", "16"}, nil, limitsConfig{clientHeader: "X-Forwarded-For", clientMaxSlow: 16, clientMaxBytes: 100 << 20, maxEgress: 1000 << 20}, ""},
 	}
 	for _, tt := range tests {
-		e.getenv = func(k string) string { return tt.env[k] }
-		c, err := parseServe(tt.args, e)
-		if tt.wantErr != "" {
-			if err == nil || err.Error() != tt.wantErr {
-				t.Errorf("%s: parseServe(%v, %v) = %v, want %s", tt.name, tt.args, tt.env, err, tt.wantErr)
-			}
-			continue
-		}
-		if err != nil || c.limits != tt.want {
-			t.Errorf("%s: parseServe(%v, %v) = %+v, %v; want %+v", tt.name, tt.args, tt.env, c.limits, err, tt.want)
-		}
+		checkParseServe(t, e, tt.name, tt.args, tt.env, func(c serveConfig) limitsConfig { return c.limits }, tt.want, tt.wantErr)
 	}
 }
 

@@ -231,17 +231,25 @@ func TestServeConfig(t *testing.T) {
 		{"h2c with TLS", []string{"--h2c", "--tls-cert", "c.pem", "--tls-key", "k.pem"}, nil, serveConfig{}, "serve: --h2c is HTTP/2 without TLS; with --tls-cert, HTTP/2 is already served over TLS"},
 	}
 	for _, tt := range tests {
-		e.getenv = func(k string) string { return tt.env[k] }
-		c, err := parseServe(tt.args, e)
-		if tt.wantErr != "" {
-			if err == nil || err.Error() != tt.wantErr {
-				t.Errorf("%s: parseServe(%v, %v) = %v, want %s", tt.name, tt.args, tt.env, err, tt.wantErr)
-			}
-			continue
+		checkParseServe(t, e, tt.name, tt.args, tt.env, func(c serveConfig) serveConfig { return c }, tt.want, tt.wantErr)
+	}
+}
+
+// checkParseServe runs parseServe with args and the environment env, and
+// checks that it fails with wantErr, or, when wantErr is empty, that the
+// part of its config that part picks is want.
+func checkParseServe[T comparable](t *testing.T, e env, name string, args []string, env map[string]string, part func(serveConfig) T, want T, wantErr string) {
+	t.Helper()
+	e.getenv = func(k string) string { return env[k] }
+	c, err := parseServe(args, e)
+	if wantErr != "" {
+		if err == nil || err.Error() != wantErr {
+			t.Errorf("%s: parseServe(%v, %v) = %v, want %s", name, args, env, err, wantErr)
 		}
-		if err != nil || c != tt.want {
-			t.Errorf("%s: parseServe(%v, %v) = %+v, %v; want %+v", tt.name, tt.args, tt.env, c, err, tt.want)
-		}
+		return
+	}
+	if err != nil || part(c) != want {
+		t.Errorf("%s: parseServe(%v, %v) = %+v, %v; want %+v", name, args, env, part(c), err, want)
 	}
 }
 
