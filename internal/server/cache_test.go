@@ -1,13 +1,9 @@
 package server
 
 import (
-	"log/slog"
 	"testing"
 
-	"github.com/httpstatus/httpstatus/content"
-	"github.com/httpstatus/httpstatus/internal/catalog"
 	"github.com/httpstatus/httpstatus/internal/render"
-	"github.com/httpstatus/httpstatus/web"
 )
 
 // TestCacheKeeps checks what the page cache holds after Warm and requests:
@@ -15,15 +11,8 @@ import (
 // home page's JSON and /codes.json.
 func TestCacheKeeps(t *testing.T) {
 	t.Parallel()
-	cat, err := catalog.Load(content.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	rnd, err := render.New(cat, web.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := New(rnd, Options{Logger: slog.New(slog.DiscardHandler)})
+	s := hardServer(t, nil, Options{})
+	cat := s.rnd.Catalog()
 	if err := s.Warm(); err != nil {
 		t.Fatal(err)
 	}
