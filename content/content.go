@@ -4,12 +4,14 @@
 // clients did against the live endpoint (clients/*.json, written by
 // tools/clients). The catalog package parses and validates them.
 //
-// catalog.json is the same content decoded, which commands read at start
-// instead of decoding the YAML of every file; "make content" rewrites it
-// after a content file changes, and a test fails while it is stale.
+// catalog.json is the front matter of the Markdown files decoded, and
+// catalog-clients.json the clients' data in one file, which commands read
+// at start instead of decoding the YAML of every file (the Markdown bodies
+// they read from the files themselves); "make content" rewrites both after
+// a content file changes, and a test fails while they are stale.
 package content
 
-//go:generate go run ../tools/catalogjson -dir . -o catalog.json
+//go:generate go run ../tools/catalogjson -dir . -o catalog.json -clients catalog-clients.json
 
 import (
 	"embed"
@@ -22,9 +24,17 @@ var files embed.FS
 //go:embed catalog.json
 var catalogJSON []byte
 
+//go:embed catalog-clients.json
+var clientsJSON []byte
+
 // FS returns the embedded content files. The result is read-only.
 func FS() fs.FS { return files }
 
-// CatalogJSON returns the embedded content files decoded, as
-// catalog.LoadJSON reads them. The caller must not modify the result.
+// CatalogJSON returns the front matter of the embedded content files
+// decoded, as catalog.LoadJSON and catalog.LoadIndex read it. The caller
+// must not modify the result.
 func CatalogJSON() []byte { return catalogJSON }
+
+// ClientsJSON returns the embedded clients' data in one file, as
+// catalog.LoadJSON reads it. The caller must not modify the result.
+func ClientsJSON() []byte { return clientsJSON }

@@ -189,16 +189,16 @@ func parseFlags(fs *flag.FlagSet, args []string, e env) ([]string, error) {
 	}
 }
 
-// loadCatalog loads the embedded content, decoded at build time (make
-// content), or decodes the content files in dir when dir is set (for
-// editing content with a live preview).
+// loadCatalog loads the embedded content, its front matter decoded at
+// build time (make content), or decodes the content files in dir when dir
+// is set (for editing content with a live preview).
 func loadCatalog(dir string) (*catalog.Catalog, error) {
 	var (
 		cat *catalog.Catalog
 		err error
 	)
 	if dir == "" {
-		cat, err = catalog.LoadJSON(content.CatalogJSON())
+		cat, err = catalog.LoadJSON(content.CatalogJSON(), content.ClientsJSON(), content.FS())
 	} else {
 		cat, err = catalog.Load(os.DirFS(dir))
 	}
@@ -223,7 +223,7 @@ func loadCodeRenderer(code int) (*render.Renderer, error) {
 // guide has only the vendors' codes it names.
 func outOfRange(code int) error {
 	msg := fmt.Sprintf("show: %d is not a status code: RFC 9110 §15 defines 100 to 599", code)
-	if cat, err := loadCatalog(""); err == nil && len(cat.Beyond()) > 0 {
+	if cat, err := catalog.LoadIndex(content.CatalogJSON()); err == nil && len(cat.Beyond()) > 0 {
 		msg += ", and above 599 the guide has only vendors' codes " + catalog.JoinCodes("", cat.Beyond())
 	}
 	return usagef("%s", msg)
@@ -233,6 +233,17 @@ func loadRenderer(dir string) (*render.Renderer, error) {
 	cat, err := loadCatalog(dir)
 	if err != nil {
 		return nil, err
+	}
+	return render.New(cat, web.FS())
+}
+
+// loadIndexRenderer is loadRenderer for what shows no prose and no
+// client's data (the list of codes, search results): it reads only the
+// embedded front matter (catalog.LoadIndex).
+func loadIndexRenderer() (*render.Renderer, error) {
+	cat, err := catalog.LoadIndex(content.CatalogJSON())
+	if err != nil {
+		return nil, fmt.Errorf("load content: %w", err)
 	}
 	return render.New(cat, web.FS())
 }
@@ -333,10 +344,10 @@ func runSearch(args []string, e env) error {
 	})
 }
 
-// printRendered loads the embedded content, renders with fn and writes the
-// result to stdout.
+// printRendered loads the embedded front matter, renders with fn and
+// writes the result to stdout.
 func printRendered(e env, fn func(*render.Renderer) ([]byte, error)) error {
-	rnd, err := loadRenderer("")
+	rnd, err := loadIndexRenderer()
 	if err != nil {
 		return err
 	}

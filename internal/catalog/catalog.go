@@ -226,7 +226,7 @@ type Entry struct {
 	Example   string    `yaml:"example" json:"example,omitempty"`
 
 	// Body is the Markdown prose that follows the front matter.
-	Body string `yaml:"-" json:"body"`
+	Body string `yaml:"-" json:"-"`
 	// File is the content file the entry came from.
 	File string `yaml:"-" json:"file"`
 }
@@ -257,7 +257,7 @@ type Class struct {
 	Notes   []string `yaml:"notes" json:"notes"`     // "Implementation notes"
 
 	// Body is optional Markdown prose after the front matter.
-	Body string `yaml:"-" json:"body,omitempty"`
+	Body string `yaml:"-" json:"-"`
 	File string `yaml:"-" json:"file"`
 }
 

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"maps"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -261,8 +263,9 @@ func FuzzParseFrontMatter(f *testing.F) {
 	})
 }
 
-// TestLoadJSON checks that LoadJSON reads what WriteJSON wrote and refuses
-// a catalog JSON that is malformed or breaks a rule, as Load would.
+// TestLoadJSON checks that LoadJSON reads what WriteJSON wrote, with the
+// bodies from the files, and refuses a catalog JSON that is malformed,
+// breaks a rule, as Load would, or no longer fits the files.
 func TestLoadJSON(t *testing.T) {
 	t.Parallel()
 	fs := classFiles()
@@ -271,18 +274,38 @@ func TestLoadJSON(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}
-	var buf bytes.Buffer
-	if err := cat.WriteJSON(&buf); err != nil {
+	var buf, clients bytes.Buffer
+	if err := cat.WriteJSON(&buf, &clients); err != nil {
 		t.Fatalf("WriteJSON: %v", err)
 	}
 	good := buf.String()
-	back, err := LoadJSON([]byte(good))
+	if strings.Contains(good, `"body"`) {
+		t.Errorf("WriteJSON wrote a body; the bodies stay in their files:\n%s", good)
+	}
+	if got, want := clients.String(), "{\n\t\"clients\": null,\n\t\"scenarios\": null\n}\n"; got != want {
+		t.Errorf("WriteJSON wrote %q for no clients, want %q", got, want)
+	}
+	back, err := LoadJSON([]byte(good), clients.Bytes(), fs)
 	if err != nil {
 		t.Fatalf("LoadJSON: %v", err)
 	}
 	if !reflect.DeepEqual(back.Codes(), cat.Codes()) || !reflect.DeepEqual(back.Classes(), cat.Classes()) {
 		t.Errorf("LoadJSON(WriteJSON(c)) = %+v, want %+v", back.Codes(), cat.Codes())
 	}
+	if k, _ := back.Lookup(599); k == nil || k.Primary().Body == "" {
+		t.Errorf("LoadJSON: 599 has no body, want the one of 599.md")
+	}
+	index, err := LoadIndex([]byte(good))
+	if err != nil {
+		t.Fatalf("LoadIndex: %v", err)
+	}
+	if k, _ := index.Lookup(599); k == nil || k.Primary().Name != "N" || k.Primary().Body != "" {
+		t.Errorf("LoadIndex: 599 = %+v, want its front matter and no body", k)
+	}
+	twice := maps.Clone(fs)
+	twice["599.md"] = &fstest.MapFile{Data: append(slices.Clone(fs["599.md"].Data), fs["599.md"].Data...)}
+	gone := maps.Clone(fs)
+	delete(gone, "599.md")
 	tests := []struct {
 		name, data, want string
 	}{
@@ -294,7 +317,27 @@ func TestLoadJSON(t *testing.T) {
 		{"a class missing", strings.Replace(good, `"class": "3xx"`, `"class": "6xx"`, 1), "3xx.md: file: missing"},
 	}
 	for _, tt := range tests {
-		if _, err := LoadJSON([]byte(tt.data)); err == nil || !strings.Contains(err.Error(), tt.want) {
+		if _, err := LoadJSON([]byte(tt.data), clients.Bytes(), fs); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: LoadJSON error = %v, want it to contain %q", tt.name, err, tt.want)
+		}
+	}
+	for _, tt := range []struct {
+		name  string
+		files fstest.MapFS
+		want  string
+	}{
+		{"a meaning more in the file", twice, "599.md: 2 front matter blocks, the catalog JSON has 1: run make content"},
+		{"the file gone", gone, "read body: open 599.md: file does not exist"},
+	} {
+		if _, err := LoadJSON([]byte(good), clients.Bytes(), tt.files); err == nil || err.Error() != tt.want {
+			t.Errorf("%s: LoadJSON error = %v, want %q", tt.name, err, tt.want)
+		}
+	}
+	for _, tt := range []struct{ name, data, want string }{
+		{"not JSON", "---\n", "clients JSON: invalid character"},
+		{"a null scenario", `{"scenarios": [null]}`, "clients JSON: scenarios[0]: null"},
+	} {
+		if _, err := LoadJSON([]byte(good), []byte(tt.data), fs); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: LoadJSON error = %v, want it to contain %q", tt.name, err, tt.want)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -261,37 +262,49 @@ func BenchmarkLoad(b *testing.B) {
 	}
 }
 
-// TestCatalogJSON checks content/catalog.json, what commands read at
-// start: it must be the content files decoded now, and read back to the
-// same catalog.
+// TestCatalogJSON checks content/catalog.json and
+// content/catalog-clients.json, what commands read at start: they must be
+// the content files decoded now, and read back with the Markdown files to
+// the same catalog as Load's.
 func TestCatalogJSON(t *testing.T) {
 	t.Parallel()
-	var fresh bytes.Buffer
-	if err := loadEmbedded(t).WriteJSON(&fresh); err != nil {
+	want := loadEmbedded(t)
+	var index, clients bytes.Buffer
+	if err := want.WriteJSON(&index, &clients); err != nil {
 		t.Fatalf("WriteJSON: %v", err)
 	}
-	if !bytes.Equal(fresh.Bytes(), content.CatalogJSON()) {
-		t.Fatalf("content/catalog.json is stale: run make content")
+	if !bytes.Equal(index.Bytes(), content.CatalogJSON()) || !bytes.Equal(clients.Bytes(), content.ClientsJSON()) {
+		t.Fatalf("content/catalog.json or content/catalog-clients.json is stale: run make content")
 	}
-	cat, err := catalog.LoadJSON(content.CatalogJSON())
+	cat, err := catalog.LoadJSON(content.CatalogJSON(), content.ClientsJSON(), content.FS())
 	if err != nil {
-		t.Fatalf("LoadJSON(content.CatalogJSON()): %v", err)
+		t.Fatalf("LoadJSON: %v", err)
 	}
-	var again bytes.Buffer
-	if err := cat.WriteJSON(&again); err != nil {
-		t.Fatalf("WriteJSON: %v", err)
-	}
-	if !bytes.Equal(again.Bytes(), fresh.Bytes()) {
-		t.Errorf("LoadJSON then WriteJSON changed the catalog")
+	if !reflect.DeepEqual(cat.Codes(), want.Codes()) || !reflect.DeepEqual(cat.Classes(), want.Classes()) ||
+		!reflect.DeepEqual(cat.Guides(), want.Guides()) || !reflect.DeepEqual(cat.Scenarios(), want.Scenarios()) ||
+		!reflect.DeepEqual(cat.Clients(), want.Clients()) {
+		t.Errorf("LoadJSON of the embedded content differs from Load(content.FS())")
 	}
 }
 
-// BenchmarkLoadJSON is what serve, list, search and export pay to read
-// the embedded content: content/catalog.json decoded and validated.
+// BenchmarkLoadJSON is what serve and export pay to read the embedded
+// content: content/catalog.json decoded, the bodies and the clients'
+// data read, all validated.
 func BenchmarkLoadJSON(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := catalog.LoadJSON(content.CatalogJSON()); err != nil {
+		if _, err := catalog.LoadJSON(content.CatalogJSON(), content.ClientsJSON(), content.FS()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLoadIndex is what list and search pay: content/catalog.json
+// decoded, nothing else.
+func BenchmarkLoadIndex(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := catalog.LoadIndex(content.CatalogJSON()); err != nil {
 			b.Fatal(err)
 		}
 	}

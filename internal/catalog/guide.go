@@ -38,7 +38,7 @@ type Guide struct {
 	Sources  []Link    `yaml:"sources" json:"sources,omitempty"`
 
 	// Body is the Markdown prose that follows the front matter.
-	Body string `yaml:"-" json:"body"`
+	Body string `yaml:"-" json:"-"`
 	// File is the content file the guide came from: "guides/404-vs-410.md".
 	File string `yaml:"-" json:"file"`
 }

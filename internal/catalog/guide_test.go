@@ -84,11 +84,11 @@ func TestGuidesValid(t *testing.T) {
 	if got := cat.GuidesFor(404); len(got) != 0 {
 		t.Errorf("GuidesFor(404) = %v, want none", got)
 	}
-	var buf bytes.Buffer
-	if err := cat.WriteJSON(&buf); err != nil {
+	var buf, clients bytes.Buffer
+	if err := cat.WriteJSON(&buf, &clients); err != nil {
 		t.Fatalf("WriteJSON: %v", err)
 	}
-	back, err := LoadJSON(buf.Bytes())
+	back, err := LoadJSON(buf.Bytes(), clients.Bytes(), guideFixture())
 	if err != nil {
 		t.Fatalf("LoadJSON: %v", err)
 	}

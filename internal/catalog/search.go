@@ -81,7 +81,6 @@ const (
 type searchIndex struct {
 	docs  []doc
 	vocab []string // every word of every field; a field holds indexes into it
-	runes [][]rune // vocab as runes, for edit distances
 	masks []uint64 // the letters of each vocab word, to skip most distances
 	ids   map[string]int32
 }
@@ -146,7 +145,6 @@ func (idx *searchIndex) id(w string) int32 {
 	i := int32(len(idx.vocab))
 	idx.ids[w] = i
 	idx.vocab = append(idx.vocab, w)
-	idx.runes = append(idx.runes, []rune(w))
 	idx.masks = append(idx.masks, letters(w))
 	return i
 }
@@ -154,9 +152,13 @@ func (idx *searchIndex) id(w string) int32 {
 // field splits s into a field of the index.
 func (idx *searchIndex) field(s string) field {
 	raw := tokens(s)
-	var f field
-	for _, w := range normalise(raw) {
+	words := normalise(raw)
+	f := field{words: make([]int32, 0, len(words))}
+	for _, w := range words {
 		f.words = append(f.words, idx.id(w))
+	}
+	if len(raw) > 1 {
+		f.compounds = make([]int32, 0, len(raw)-1)
 	}
 	for i := 0; i+1 < len(raw); i++ {
 		f.compounds = append(f.compounds, idx.id(stem(raw[i]+raw[i+1])))
@@ -260,11 +262,16 @@ func (idx *searchIndex) word(w string, prefix bool) (queryWord, bool) {
 	best := limit + 1
 	dist := make([]int8, len(idx.vocab))
 	mask := letters(w)
-	for i, v := range idx.runes {
+	var rv []rune
+	for i, v := range idx.vocab {
 		d := limit + 1
 		// Each edit adds at most one letter the other word lacks.
 		if bits.OnesCount64(mask&^idx.masks[i]) <= limit && bits.OnesCount64(idx.masks[i]&^mask) <= limit {
-			d = editDistance(rw, v, limit, buf)
+			rv = rv[:0]
+			for _, r := range v {
+				rv = append(rv, r)
+			}
+			d = editDistance(rw, rv, limit, buf)
 		}
 		dist[i] = int8(d)
 		best = min(best, d)

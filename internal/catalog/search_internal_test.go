@@ -1,6 +1,9 @@
 package catalog
 
-import "testing"
+import (
+	"os"
+	"testing"
+)
 
 func TestStem(t *testing.T) {
 	t.Parallel()
@@ -86,5 +89,19 @@ func TestSearchTie(t *testing.T) {
 	res = c.Search("slow", 10)
 	if len(res) != 3 || res[0].Code != other || res[1].Code != twin || res[2].Code != registered {
 		t.Errorf("Search(%q) = %v, want 410, 428, 429 (equal scores, by number)", "slow", res)
+	}
+}
+
+// BenchmarkSearchIndex is what the first search of a process pays to
+// index every meaning and guide: "httpstatus search" pays it every time.
+func BenchmarkSearchIndex(b *testing.B) {
+	cat, err := Load(os.DirFS("../../content"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		newSearchIndex(cat.codes)
+		newGuideIndex(cat.guides)
 	}
 }
