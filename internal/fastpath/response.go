@@ -327,6 +327,9 @@ func appendHeaders(b []byte, h http.Header, skip skipSet) []byte {
 
 func appendValue(b []byte, v string) []byte {
 	v = textproto.TrimString(v)
+	if strings.IndexByte(v, '\n') < 0 && strings.IndexByte(v, '\r') < 0 {
+		return append(b, v...) // nearly always: no byte-by-byte copy
+	}
 	start := len(b)
 	b = append(b, v...)
 	for i := start; i < len(b); i++ {
