@@ -321,15 +321,28 @@ func TestLoadJSON(t *testing.T) {
 			t.Errorf("%s: LoadJSON error = %v, want it to contain %q", tt.name, err, tt.want)
 		}
 	}
+	// 599 with a second meaning said to come from another file.
+	var j indexJSON
+	if err := json.Unmarshal([]byte(good), &j); err != nil || len(j.Codes) != 1 {
+		t.Fatalf("the catalog JSON: %v, %d codes, want 599 alone", err, len(j.Codes))
+	}
+	second := j.Codes[0].Entries[0]
+	second.File = "598.md"
+	j.Codes[0].Entries = append(j.Codes[0].Entries, second)
+	twoFiles, err := json.Marshal(j)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tt := range []struct {
-		name  string
-		files fstest.MapFS
-		want  string
+		name, data string
+		files      fstest.MapFS
+		want       string
 	}{
-		{"a meaning more in the file", twice, "599.md: 2 front matter blocks, the catalog JSON has 1: run make content"},
-		{"the file gone", gone, "read body: open 599.md: file does not exist"},
+		{"a meaning more in the file", good, twice, "599.md: 2 front matter blocks, the catalog JSON has 1: run make content"},
+		{"the file gone", good, gone, "read body: open 599.md: file does not exist"},
+		{"meanings from two files", string(twoFiles), twice, "catalog JSON: code 599: meanings from 599.md and 598.md: a code's meanings are one file's"},
 	} {
-		if _, err := LoadJSON([]byte(good), clients.Bytes(), tt.files); err == nil || err.Error() != tt.want {
+		if _, err := LoadJSON([]byte(tt.data), clients.Bytes(), tt.files); err == nil || err.Error() != tt.want {
 			t.Errorf("%s: LoadJSON error = %v, want %q", tt.name, err, tt.want)
 		}
 	}
