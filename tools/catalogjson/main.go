@@ -1,7 +1,8 @@
 // Command catalogjson decodes the content files in a directory, validates
 // them, and writes their YAML front matter as JSON, and the clients' data
 // as one JSON file, which the binary embeds and reads at start instead of
-// decoding YAML (the Markdown bodies it reads from the files). "make content" runs it through go generate in content/:
+// decoding YAML (the Markdown bodies it reads from the files). "make
+// content" runs it through go generate in content/:
 //
 //	catalogjson -dir . -o catalog.json -clients catalog-clients.json
 package main
