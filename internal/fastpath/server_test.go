@@ -204,16 +204,25 @@ func startStd(t testing.TB, hs *http.Server) string {
 	return ln.Addr().String()
 }
 
-// exchange sends raw on a new connection, closes its writing side, and
-// returns all the server sent until it closed the connection.
-func exchange(t testing.TB, addr, raw string) string {
+// connect dials addr and gives everything on the connection a deadline
+// of 10 s, so that a test that would hang fails instead. The caller closes
+// it.
+func connect(t testing.TB, addr string) net.Conn {
 	t.Helper()
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close()
 	c.SetDeadline(time.Now().Add(10 * time.Second))
+	return c
+}
+
+// exchange sends raw on a new connection, closes its writing side, and
+// returns all the server sent until it closed the connection.
+func exchange(t testing.TB, addr, raw string) string {
+	t.Helper()
+	c := connect(t, addr)
+	defer c.Close()
 	if _, err := io.WriteString(c, raw); err != nil {
 		t.Fatal(err)
 	}
@@ -392,10 +401,7 @@ func TestTimeouts(t *testing.T) {
 		{"idle", "GET /plain HTTP/1.1\r\nHost: a\r\n\r\n", "", 250 * time.Millisecond, 2 * time.Second},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := net.Dial("tcp", addr)
-			if err != nil {
-				t.Fatal(err)
-			}
+			c := connect(t, addr)
 			defer c.Close()
 			c.SetDeadline(time.Now().Add(5 * time.Second))
 			io.WriteString(c, tc.first)
@@ -456,12 +462,8 @@ func TestHandOffKeepsDeadlines(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			c, err := net.Dial("tcp", addr)
-			if err != nil {
-				t.Fatal(err)
-			}
+			c := connect(t, addr)
 			defer c.Close()
-			c.SetDeadline(time.Now().Add(10 * time.Second))
 			br := bufio.NewReader(c)
 			if tc.before != "" {
 				io.WriteString(c, tc.before)
@@ -519,12 +521,8 @@ func TestShutdown(t *testing.T) {
 	go func() { served <- s.Serve(ln) }()
 	addr := ln.Addr().String()
 	dial := func(req string) (net.Conn, *bufio.Reader) {
-		c, err := net.Dial("tcp", addr)
-		if err != nil {
-			t.Fatal(err)
-		}
+		c := connect(t, addr)
 		t.Cleanup(func() { c.Close() })
-		c.SetDeadline(time.Now().Add(10 * time.Second))
 		io.WriteString(c, req)
 		return c, bufio.NewReader(c)
 	}
@@ -591,10 +589,7 @@ func TestShutdownDeadline(t *testing.T) {
 		<-release
 	})
 	s, addr := startFast(t, newHTTPServer(h))
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := connect(t, addr)
 	defer c.Close()
 	io.WriteString(c, "GET / HTTP/1.1\r\nHost: a\r\n\r\n")
 	<-entered
@@ -685,10 +680,7 @@ func split(raw string, cuts []byte) []string {
 // quiet. A write that fails (the server closed) ends the writing.
 func send(t testing.TB, addr string, pieces []string, open bool, quiet time.Duration) string {
 	t.Helper()
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := connect(t, addr)
 	defer c.Close()
 	end := time.Now().Add(10 * time.Second)
 	c.SetDeadline(end)
@@ -742,12 +734,8 @@ func TestIdleConnectionsHoldNoBuffer(t *testing.T) {
 	}
 	before := heap()
 	for range n {
-		c, err := net.Dial("tcp", addr)
-		if err != nil {
-			t.Fatal(err)
-		}
+		c := connect(t, addr)
 		conns = append(conns, c)
-		c.SetDeadline(time.Now().Add(10 * time.Second))
 		io.WriteString(c, "GET /big HTTP/1.1\r\nHost: a\r\n\r\n")
 		res, err := http.ReadResponse(bufio.NewReader(c), nil)
 		if err != nil {
@@ -812,10 +800,7 @@ func TestHandedOffHoldsNoReadBuffer(t *testing.T) {
 		before := heap()
 		var conns []net.Conn
 		for range n {
-			c, err := net.Dial("tcp", addr)
-			if err != nil {
-				t.Fatal(err)
-			}
+			c := connect(t, addr)
 			conns = append(conns, c)
 			io.WriteString(c, "GET /hold?std=1 HTTP/1.1\r\nHost: a\r\nUser-Agent: test\r\n\r\n")
 		}

@@ -77,10 +77,7 @@ func TestHeldRequestEndsWhenClientLeaves(t *testing.T) {
 // heldAndLeft sends a held request to addr, waiting as how says, then
 // leaves, and checks that the wait ends at once.
 func heldAndLeft(t *testing.T, addr, how string, leave func(*net.TCPConn), halfClose bool, entered <-chan string, ended <-chan error) {
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := connect(t, addr)
 	defer c.Close()
 	io.WriteString(c, "GET /hold?ms=60000"+how+" HTTP/1.1\r\nHost: a\r\n\r\n")
 	if by := <-entered; by != "here" {
@@ -136,12 +133,8 @@ func afterHeld(t *testing.T, addr, how string, entered <-chan string, ended <-ch
 		{"to net/http, then one while held", post, get("/third"), "", []string{"waited 200", "path /posted", "path /third"}},
 	} {
 		t.Run(tc.name+how, func(t *testing.T) {
-			c, err := net.Dial("tcp", addr)
-			if err != nil {
-				t.Fatal(err)
-			}
+			c := connect(t, addr)
 			defer c.Close()
-			c.SetDeadline(time.Now().Add(10 * time.Second))
 			io.WriteString(c, held+tc.with)
 			if by := <-entered; by != "here" {
 				t.Fatalf("the held request was served by %s", by)
@@ -193,12 +186,8 @@ func TestQuickHandlerStartsNoWatch(t *testing.T) {
 		<-release
 	})
 	_, addr := startFast(t, newHTTPServer(h))
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := connect(t, addr)
 	defer c.Close()
-	c.SetDeadline(time.Now().Add(10 * time.Second))
 	br := bufio.NewReader(c)
 	// count sends a request on the keep-alive connection and returns how
 	// many goroutines more there are while its handler runs.
