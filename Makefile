@@ -10,14 +10,14 @@
 #   make dist    release builds in dist/: static binaries for linux, darwin
 #                and windows on amd64 and arm64, their CycloneDX SBOMs and
 #                SHA256SUMS (scripts/dist.sh)
-#   make content content/catalog.json and content/catalog-clients.json from
+#   make content content/catalog.jsonl and content/catalog-clients.jsonl from
 #                the content files: run it after editing content (a test
 #                fails while they are stale)
 #   make clients runs real HTTP clients (curl, wget, Go, Python, Node, Java,
 #                Chromium, Firefox) against the live endpoint and rewrites
 #                their observations in content/clients (tools/clients) and
-#                content/catalog-clients.json; make test fails when a client no
-#                longer does what they say
+#                content/catalog-clients.jsonl; make test fails when a
+#                client no longer does what they say
 #   make bench   the load benchmark (tools/bench) against a bare net/http
 #                server, nginx and go-httpbin, with every guardrail met or
 #                not, under 4 minutes (see BENCHMARKS.md; the report also
@@ -83,7 +83,7 @@ bench:
 	$(GO) run ./tools/annotatebench
 
 # Rewrites content/clients after a deliberate change or upgrade, then
-# content/catalog-clients.json, which carries it; review the diff. (make test
+# content/catalog-clients.jsonl, which carries it; review the diff. (make test
 # checks the data: TestIntegrationClients.)
 clients: deps
 	$(GO) run ./tools/clients

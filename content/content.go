@@ -4,14 +4,15 @@
 // clients did against the live endpoint (clients/*.json, written by
 // tools/clients). The catalog package parses and validates them.
 //
-// catalog.json is the front matter of the Markdown files decoded, and
-// catalog-clients.json the clients' data in one file, which commands read
-// at start instead of decoding the YAML of every file (the Markdown bodies
-// they read from the files themselves); "make content" rewrites both after
-// a content file changes, and a test fails while they are stale.
+// catalog.jsonl is the front matter of the Markdown files decoded, one
+// JSON line a file, and catalog-clients.jsonl the clients' data, one line
+// a scenario, which commands read at start instead of decoding the YAML of
+// every file (the Markdown bodies they read from the files themselves);
+// "make content" rewrites both after a content file changes, and a test
+// fails while they are stale.
 package content
 
-//go:generate go run ../tools/catalogjson -dir . -o catalog.json -clients catalog-clients.json
+//go:generate go run ../tools/catalogjson -dir . -o catalog.jsonl -clients catalog-clients.jsonl
 
 import (
 	"embed"
@@ -21,20 +22,21 @@ import (
 //go:embed *.md guides/*.md clients/*.json
 var files embed.FS
 
-//go:embed catalog.json
+//go:embed catalog.jsonl
 var catalogJSON []byte
 
-//go:embed catalog-clients.json
+//go:embed catalog-clients.jsonl
 var clientsJSON []byte
 
 // FS returns the embedded content files. The result is read-only.
 func FS() fs.FS { return files }
 
 // CatalogJSON returns the front matter of the embedded content files
-// decoded, as catalog.LoadJSON and catalog.LoadIndex read it. The caller
-// must not modify the result.
+// decoded, as catalog.LoadJSON, LoadIndex and LoadCode read it. The
+// caller must not modify the result.
 func CatalogJSON() []byte { return catalogJSON }
 
 // ClientsJSON returns the embedded clients' data in one file, as
-// catalog.LoadJSON reads it. The caller must not modify the result.
+// catalog.LoadJSON and LoadCode read it. The caller must not modify the
+// result.
 func ClientsJSON() []byte { return clientsJSON }

@@ -209,9 +209,10 @@ func loadCatalog(dir string) (*catalog.Catalog, error) {
 }
 
 // loadCodeRenderer is loadRenderer for the text and JSON forms of one
-// code: it reads only the embedded files they show (catalog.LoadCode).
+// code: it decodes only the lines of the embedded JSON they show
+// (catalog.LoadCode).
 func loadCodeRenderer(code int) (*render.Renderer, error) {
-	cat, err := catalog.LoadCode(content.FS(), code)
+	cat, err := catalog.LoadCode(content.CatalogJSON(), content.ClientsJSON(), content.FS(), code)
 	if err != nil {
 		return nil, fmt.Errorf("load content: %w", err)
 	}

@@ -482,7 +482,7 @@ func Load(fsys fs.FS) (*Catalog, error) {
 	names = append(names, guides...)
 	c := &Catalog{byCode: map[int]*Code{}}
 	var errs []error
-	if c.clients, c.scenarios, err = loadClientDir(fsys, nil); err != nil {
+	if c.clients, c.scenarios, err = loadClientDir(fsys); err != nil {
 		errs = append(errs, err)
 	}
 	for _, f := range parseFiles(fsys, names) {
@@ -524,70 +524,4 @@ func (c *Catalog) sort() {
 	slices.SortFunc(c.codes, func(a, b *Code) int { return a.Code - b.Code })
 	slices.SortFunc(c.classes, func(a, b *Class) int { return strings.Compare(a.Name, b.Name) })
 	sortGuides(c.guides)
-}
-
-// LoadCode reads only what the page of one code shows: the code's file,
-// if it has one, its class, the x00 code of its class (what a client
-// treats an unassigned number as), the codes its meanings relate to and
-// the guides (a code page lists those it belongs to), and the clients'
-// data of the scenarios that concern the code.
-// Reading six files instead of a hundred is most of what "httpstatus 503"
-// costs. The result holds only those codes, so it answers Lookup and
-// Class for them and nothing about the rest (Codes lists what was read);
-// and it is not checked across files, so it is for content that Load has
-// validated, such as the embedded content, which the tests load.
-func LoadCode(fsys fs.FS, code int) (*Catalog, error) {
-	c := &Catalog{byCode: map[int]*Code{}}
-	buf := make([]byte, 4096)
-	// read adds a file to the catalog; a file that does not exist (an
-	// unassigned number, a class beyond 5xx) is not an error.
-	read := func(name string) error {
-		f := parseFile(fsys, name, buf)
-		if errors.Is(f.err, fs.ErrNotExist) {
-			return nil
-		}
-		if f.err != nil {
-			return f.err
-		}
-		c.add(f)
-		return nil
-	}
-	if err := read(ClassOf(code) + ".md"); err != nil {
-		return nil, err
-	}
-	guides, err := guideFiles(fsys)
-	if err != nil {
-		return nil, err
-	}
-	for _, name := range guides {
-		if err := read(name); err != nil {
-			return nil, err
-		}
-	}
-	if err := read(strconv.Itoa(code) + ".md"); err != nil {
-		return nil, err
-	}
-	want := []int{code / 100 * 100}
-	if k, ok := c.byCode[code]; ok {
-		for _, e := range k.Entries {
-			want = append(want, e.Related...)
-		}
-	}
-	for _, n := range want {
-		if _, ok := c.byCode[n]; ok {
-			continue
-		}
-		if err := read(strconv.Itoa(n) + ".md"); err != nil {
-			return nil, err
-		}
-	}
-	// Only the scenarios of the code are decoded: they are a few of
-	// some thirty files.
-	concerns := func(codes []int) bool { return slices.Contains(codes, code) }
-	if c.clients, c.scenarios, err = loadClientDir(fsys, concerns); err != nil {
-		return nil, err
-	}
-	c.scenarios = slices.DeleteFunc(c.scenarios, func(s *ScenarioFile) bool { return !concerns(s.Scenario.Codes) })
-	c.sort()
-	return c, nil
 }

@@ -282,7 +282,11 @@ func TestLoadJSON(t *testing.T) {
 	if strings.Contains(good, `"body"`) {
 		t.Errorf("WriteJSON wrote a body; the bodies stay in their files:\n%s", good)
 	}
-	if got, want := clients.String(), "{\n\t\"clients\": null,\n\t\"scenarios\": null\n}\n"; got != want {
+	// One line a file: 599.md, then the five classes.
+	if lines := strings.Split(strings.TrimSuffix(good, "\n"), "\n"); len(lines) != 6 || !strings.HasPrefix(lines[0], `{"file":"599.md","code":{"code":599,`) || !strings.HasPrefix(lines[5], `{"file":"5xx.md","class":{`) {
+		t.Errorf("WriteJSON wrote %d lines, want 599.md then the five classes, one a line:\n%s", len(lines), good)
+	}
+	if got, want := clients.String(), "{\"clients\":null}\n"; got != want {
 		t.Errorf("WriteJSON wrote %q for no clients, want %q", got, want)
 	}
 	back, err := LoadJSON([]byte(good), clients.Bytes(), fs)
@@ -306,15 +310,18 @@ func TestLoadJSON(t *testing.T) {
 	twice["599.md"] = &fstest.MapFile{Data: append(slices.Clone(fs["599.md"].Data), fs["599.md"].Data...)}
 	gone := maps.Clone(fs)
 	delete(gone, "599.md")
+	line599, _, _ := strings.Cut(good, "\n")
 	tests := []struct {
 		name, data, want string
 	}{
-		{"not JSON", "---\n", "catalog JSON: invalid character"},
-		{"wrong type", strings.Replace(good, `"code": 599`, `"code": "599"`, 1), "catalog JSON: json: cannot unmarshal string"},
-		{"a code twice", strings.Replace(good, `"codes": [`, `"codes": [`+codeJSON(t, cat, 599)+",", 1), "599.md: code: 599 is also defined in 599.md"},
-		{"no meanings", `{"codes": [{"code": 599, "entries": []}], "classes": []}`, "catalog JSON: codes[0]: no meanings"},
-		{"a rule broken", strings.Replace(good, `"vendor": "V",`, "", 1), "599.md: vendor: required for an unofficial meaning"},
-		{"a class missing", strings.Replace(good, `"class": "3xx"`, `"class": "6xx"`, 1), "3xx.md: file: missing"},
+		{"not JSON", "---\n", "catalog JSON: line 1: invalid character"},
+		{"wrong type", strings.Replace(good, `"code":599`, `"code":"599"`, 1), "catalog JSON: line 1: json: cannot unmarshal string"},
+		{"a code twice", line599 + "\n" + good, "599.md: code: 599 is also defined in 599.md"},
+		{"no meanings", `{"file":"599.md","code":{"code":599,"entries":[]}}`, "catalog JSON: line 1: 599.md: no meanings"},
+		{"nothing in a line", good + `{"file":"6xx.md"}`, `catalog JSON: line 7: "6xx.md": want one of a code, a class or a guide`},
+		{"a code and a class in a line", strings.Replace(good, `"code":{`, `"class":{"class":"5xx"},"code":{`, 1), `catalog JSON: line 1: "599.md": want one of a code, a class or a guide`},
+		{"a rule broken", strings.Replace(good, `"vendor":"V",`, "", 1), "599.md: vendor: required for an unofficial meaning"},
+		{"a class missing", strings.Replace(good, `"class":"3xx"`, `"class":"6xx"`, 1), "3xx.md: file: missing"},
 	}
 	for _, tt := range tests {
 		if _, err := LoadJSON([]byte(tt.data), clients.Bytes(), fs); err == nil || !strings.Contains(err.Error(), tt.want) {
@@ -322,14 +329,14 @@ func TestLoadJSON(t *testing.T) {
 		}
 	}
 	// 599 with a second meaning said to come from another file.
-	var j indexJSON
-	if err := json.Unmarshal([]byte(good), &j); err != nil || len(j.Codes) != 1 {
-		t.Fatalf("the catalog JSON: %v, %d codes, want 599 alone", err, len(j.Codes))
+	var f fileJSON
+	if err := json.Unmarshal([]byte(line599), &f); err != nil || f.Code == nil {
+		t.Fatalf("the catalog JSON's first line: %v, %+v, want 599", err, f)
 	}
-	second := j.Codes[0].Entries[0]
+	second := f.Code.Entries[0]
 	second.File = "598.md"
-	j.Codes[0].Entries = append(j.Codes[0].Entries, second)
-	twoFiles, err := json.Marshal(j)
+	f.Code.Entries = append(f.Code.Entries, second)
+	twoFiles, err := json.Marshal(f)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -340,34 +347,23 @@ func TestLoadJSON(t *testing.T) {
 	}{
 		{"a meaning more in the file", good, twice, "599.md: 2 front matter blocks, the catalog JSON has 1: run make content"},
 		{"the file gone", good, gone, "read body: open 599.md: file does not exist"},
-		{"meanings from two files", string(twoFiles), twice, "catalog JSON: code 599: meanings from 599.md and 598.md: a code's meanings are one file's"},
+		{"meanings from two files", strings.Replace(good, line599, string(twoFiles), 1), twice, "catalog JSON: code 599: meanings from 599.md and 598.md: a code's meanings are one file's"},
 	} {
 		if _, err := LoadJSON([]byte(tt.data), clients.Bytes(), tt.files); err == nil || err.Error() != tt.want {
 			t.Errorf("%s: LoadJSON error = %v, want %q", tt.name, err, tt.want)
 		}
 	}
 	for _, tt := range []struct{ name, data, want string }{
-		{"not JSON", "---\n", "clients JSON: invalid character"},
-		{"a null scenario", `{"scenarios": [null]}`, "clients JSON: scenarios[0]: null"},
+		{"not JSON", "---\n", "clients JSON: line 1: invalid character"},
+		{"empty", "", "clients JSON: empty, want the clients on the first line"},
+		{"a null scenario", "{\"clients\":null}\nnull\n", "clients JSON: line 2: no scenario"},
+		{"codes alone", "{\"clients\":null}\n{\"codes\":[503]}\n", "clients JSON: line 2: no scenario"},
+		{"a scenario not JSON", "{\"clients\":null}\n{\n", "clients JSON: line 2: unexpected end of JSON input"},
 	} {
 		if _, err := LoadJSON([]byte(good), []byte(tt.data), fs); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: LoadJSON error = %v, want it to contain %q", tt.name, err, tt.want)
 		}
 	}
-}
-
-// codeJSON is the JSON of one code of cat, as WriteJSON writes it.
-func codeJSON(t *testing.T, cat *Catalog, code int) string {
-	t.Helper()
-	k, err := cat.Lookup(code)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := json.Marshal(k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }
 
 // TestParseErrorsAlone checks that a file that does not parse is reported

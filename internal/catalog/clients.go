@@ -218,13 +218,6 @@ func (c *Catalog) ScenariosFor(code int) []*ScenarioFile {
 // scenario's ID. It checks nothing else: Load validates the data with the
 // rest of the content. The scenarios come in the order of Scenarios.
 func LoadClients(fsys fs.FS) ([]Client, []*ScenarioFile, error) {
-	return loadClients(fsys, nil)
-}
-
-// loadClients is LoadClients, keeping only the scenarios whose codes keep
-// accepts (all of them when keep is nil). The others are not decoded
-// further than their codes.
-func loadClients(fsys fs.FS, keep func(codes []int) bool) ([]Client, []*ScenarioFile, error) {
 	var clients []Client
 	if err := readStrict(fsys, ClientsFile, &clients); err != nil {
 		return nil, nil, err
@@ -241,11 +234,6 @@ func loadClients(fsys fs.FS, keep func(codes []int) bool) ([]Client, []*Scenario
 		b, err := fs.ReadFile(fsys, name)
 		if err != nil {
 			return nil, nil, err
-		}
-		if keep != nil {
-			if codes, ok := scenarioCodes(b); ok && !keep(codes) {
-				continue
-			}
 		}
 		f := &ScenarioFile{}
 		if err := decodeStrict(name, b, f); err != nil {
@@ -277,40 +265,9 @@ func decodeStrict(name string, b []byte, v any) error {
 	return nil
 }
 
-// scenarioCodes reads the codes of a scenario file without decoding its
-// observations, which are most of it: the scenario comes first. It
-// reports false when it cannot tell.
-func scenarioCodes(b []byte) ([]int, bool) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return nil, false
-	}
-	for dec.More() {
-		key, err := dec.Token()
-		if err != nil {
-			return nil, false
-		}
-		if key == "scenario" {
-			var s struct {
-				Codes []int `json:"codes"`
-			}
-			if err := dec.Decode(&s); err != nil {
-				return nil, false
-			}
-			return s.Codes, true
-		}
-		var skip json.RawMessage
-		if err := dec.Decode(&skip); err != nil {
-			return nil, false
-		}
-	}
-	return nil, false
-}
-
 // loadClientDir reads the clients' data of the content in fsys, if it
-// has any (content without ClientDir has no observations), keeping the
-// scenarios whose codes keep accepts, or all when keep is nil.
-func loadClientDir(fsys fs.FS, keep func(codes []int) bool) ([]Client, []*ScenarioFile, error) {
+// has any (content without ClientDir has no observations).
+func loadClientDir(fsys fs.FS) ([]Client, []*ScenarioFile, error) {
 	if names, err := fs.Glob(fsys, path.Join(ClientDir, "*.json")); err != nil || len(names) == 0 {
 		return nil, nil, err
 	}
@@ -318,7 +275,7 @@ func loadClientDir(fsys fs.FS, keep func(codes []int) bool) ([]Client, []*Scenar
 	if err != nil {
 		return nil, nil, err
 	}
-	clients, files, err := loadClients(sub, keep)
+	clients, files, err := LoadClients(sub)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", ClientDir, err)
 	}

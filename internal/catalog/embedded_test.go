@@ -262,8 +262,8 @@ func BenchmarkLoad(b *testing.B) {
 	}
 }
 
-// TestCatalogJSON checks content/catalog.json and
-// content/catalog-clients.json, what commands read at start: they must be
+// TestCatalogJSON checks content/catalog.jsonl and
+// content/catalog-clients.jsonl, what commands read at start: they must be
 // the content files decoded now, and read back with the Markdown files to
 // the same catalog as Load's.
 func TestCatalogJSON(t *testing.T) {
@@ -274,7 +274,7 @@ func TestCatalogJSON(t *testing.T) {
 		t.Fatalf("WriteJSON: %v", err)
 	}
 	if !bytes.Equal(index.Bytes(), content.CatalogJSON()) || !bytes.Equal(clients.Bytes(), content.ClientsJSON()) {
-		t.Fatalf("content/catalog.json or content/catalog-clients.json is stale: run make content")
+		t.Fatalf("content/catalog.jsonl or content/catalog-clients.jsonl is stale: run make content")
 	}
 	cat, err := catalog.LoadJSON(content.CatalogJSON(), content.ClientsJSON(), content.FS())
 	if err != nil {
@@ -287,8 +287,85 @@ func TestCatalogJSON(t *testing.T) {
 	}
 }
 
+// TestLoadCodeEmbedded requires LoadCode, for every code of the embedded
+// content and for numbers without a file, to hold what Load holds for
+// that code's page: the code and its class with their bodies; the x00
+// code of its class, the codes it relates to and the guides without
+// theirs; the scenarios that concern the code, and no other scenario.
+func TestLoadCodeEmbedded(t *testing.T) {
+	t.Parallel()
+	full := loadEmbedded(t)
+	var guides []catalog.Guide
+	for _, g := range full.Guides() {
+		g := *g
+		g.Body = ""
+		guides = append(guides, g)
+	}
+	codes := []int{299, 499, 999}
+	for _, k := range full.Codes() {
+		codes = append(codes, k.Code)
+	}
+	for _, code := range codes {
+		cat, err := catalog.LoadCode(content.CatalogJSON(), content.ClientsJSON(), content.FS(), code)
+		if err != nil {
+			t.Fatalf("LoadCode(%d): %v", code, err)
+		}
+		if got, want := lookup(cat, code), lookup(full, code); !reflect.DeepEqual(got, want) {
+			t.Errorf("LoadCode(%d).Lookup(%d) = %+v, want %+v", code, code, got, want)
+		}
+		others := []int{code / 100 * 100}
+		if k, err := full.Lookup(code); err == nil {
+			for _, e := range k.Entries {
+				others = append(others, e.Related...)
+			}
+		}
+		for _, n := range others {
+			if n == code {
+				continue
+			}
+			want := lookup(full, n)
+			if want != nil {
+				want.Entries = slices.Clone(want.Entries)
+				for i := range want.Entries {
+					want.Entries[i].Body = ""
+				}
+			}
+			if got := lookup(cat, n); !reflect.DeepEqual(got, want) {
+				t.Errorf("LoadCode(%d).Lookup(%d) = %+v, want %+v, without its body", code, n, got, want)
+			}
+		}
+		wc, _ := full.Class(catalog.ClassOf(code))
+		if gc, _ := cat.Class(catalog.ClassOf(code)); !reflect.DeepEqual(gc, wc) {
+			t.Errorf("LoadCode(%d).Class = %+v, want %+v", code, gc, wc)
+		}
+		var got []catalog.Guide
+		for _, g := range cat.Guides() {
+			got = append(got, *g)
+		}
+		if !reflect.DeepEqual(got, guides) {
+			t.Errorf("LoadCode(%d).Guides() differ from Load's without their bodies", code)
+		}
+		if got, w := cat.Scenarios(), full.ScenariosFor(code); !reflect.DeepEqual(got, w) && len(got)+len(w) > 0 {
+			t.Errorf("LoadCode(%d).Scenarios() = %d scenarios, want the %d that concern it", code, len(got), len(w))
+		}
+		if !reflect.DeepEqual(cat.Clients(), full.Clients()) {
+			t.Errorf("LoadCode(%d).Clients() differ from Load's", code)
+		}
+	}
+}
+
+// lookup returns a copy of the code n of cat, or nil.
+func lookup(cat *catalog.Catalog, n int) *catalog.Code {
+	k, err := cat.Lookup(n)
+	if err != nil {
+		return nil
+	}
+	c := *k
+	return &c
+}
+
 // BenchmarkLoadJSON is what serve and export pay to read the embedded
-// content: content/catalog.json decoded, the bodies and the clients'
+// content: content/catalog.jsonl decoded, the bodies and the clients'
 // data read, all validated.
 func BenchmarkLoadJSON(b *testing.B) {
 	b.ReportAllocs()
@@ -299,7 +376,17 @@ func BenchmarkLoadJSON(b *testing.B) {
 	}
 }
 
-// BenchmarkLoadIndex is what list and search pay: content/catalog.json
+// BenchmarkLoadCode is what "httpstatus 503" pays to read its page.
+func BenchmarkLoadCode(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := catalog.LoadCode(content.CatalogJSON(), content.ClientsJSON(), content.FS(), 503); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLoadIndex is what list and search pay: content/catalog.jsonl
 // decoded, nothing else.
 func BenchmarkLoadIndex(b *testing.B) {
 	b.ReportAllocs()

@@ -97,6 +97,80 @@ func TestGuidesValid(t *testing.T) {
 	}
 }
 
+// TestLoadCode checks that LoadCode reads from the JSON the code's page
+// and nothing more, and refuses an index line it cannot place.
+func TestLoadCode(t *testing.T) {
+	t.Parallel()
+	fs := guideFixture()
+	fs["599.md"] = codeFile("code: 599\nname: N\nstatus: unofficial\nvendor: V\nsummary: S.\nspec: {title: T, url: \"https://a.example/\"}")
+	cat, err := Load(fs)
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	var index, clients bytes.Buffer
+	if err := cat.WriteJSON(&index, &clients); err != nil {
+		t.Fatalf("WriteJSON: %v", err)
+	}
+	got, err := LoadCode(index.Bytes(), clients.Bytes(), fs, 503)
+	if err != nil {
+		t.Fatalf("LoadCode: %v", err)
+	}
+	var codes []int
+	for _, k := range got.Codes() {
+		codes = append(codes, k.Code)
+	}
+	if !slices.Equal(codes, []int{500, 503}) {
+		t.Errorf("LoadCode(503) read codes %v, want 500 and 503 (its class's x00 and the code it relates to), not 599", codes)
+	}
+	if cs := got.Classes(); len(cs) != 1 || cs[0].Name != "5xx" {
+		t.Errorf("LoadCode(503) read classes %+v, want 5xx alone", cs)
+	}
+	if k, _ := got.Lookup(503); k == nil || k.Primary().Body == "" {
+		t.Errorf("LoadCode(503): 503 has no body, want the one of 503.md")
+	}
+	if k, _ := got.Lookup(500); k == nil || k.Primary().Body != "" {
+		t.Errorf("LoadCode(503): 500 = %+v, want its front matter alone", k)
+	}
+	var guides, want []Guide
+	for _, g := range got.Guides() {
+		guides = append(guides, *g)
+	}
+	for _, g := range cat.Guides() {
+		g := *g
+		g.Body = ""
+		want = append(want, g)
+	}
+	if !reflect.DeepEqual(guides, want) {
+		t.Errorf("LoadCode(503).Guides() = %+v, want %+v, without their bodies", guides, want)
+	}
+	for _, tt := range []struct{ name, index, want string }{
+		{"not JSON", "---\n", `catalog JSON: line 1: want {"file":"NAME", first`},
+		{"no file first", `{"code":{"code":503}}` + "\n", `catalog JSON: line 1: want {"file":"NAME", first`},
+		{"a file name not a string", `{"file":503}` + "\n", `catalog JSON: line 1: want {"file":"NAME", first`},
+		{"a file name with an escape", `{"file":"5\"03.md"}` + "\n", "catalog JSON: line 1: want a file name with no escape in it"},
+		{"the code's line broken", strings.Replace(index.String(), `"code":503,`, `"code":"503",`, 1), "catalog JSON: line 2: json: cannot unmarshal string"},
+	} {
+		if _, err := LoadCode([]byte(tt.index), clients.Bytes(), fs, 503); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: LoadCode error = %v, want it to contain %q", tt.name, err, tt.want)
+		}
+	}
+	head := `{"clients":null}` + "\n"
+	for _, tt := range []struct{ name, clients, want string }{
+		{"no codes first", head + `{"scenario":{"codes":[503]}}` + "\n", `clients JSON: line 2: want {"codes":[...], first`},
+		{"codes not numbers", head + `{"codes":["503"],"scenario":{}}` + "\n", "clients JSON: line 2: codes: json: cannot unmarshal string"},
+		{"the scenario broken", head + `{"codes":[503],"scenario":[]}` + "\n", "clients JSON: line 2: json: cannot unmarshal array"},
+	} {
+		if _, err := LoadCode(index.Bytes(), []byte(tt.clients), fs, 503); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: LoadCode error = %v, want it to contain %q", tt.name, err, tt.want)
+		}
+	}
+	// A scenario of another code is not decoded at all.
+	other := head + `{"codes":[500],"scenario":"not a scenario"}` + "\n"
+	if got, err := LoadCode(index.Bytes(), []byte(other), fs, 503); err != nil || len(got.Scenarios()) != 0 {
+		t.Errorf("LoadCode with a broken scenario of 500 = %v, %v; want no scenario and no error", got, err)
+	}
+}
+
 // TestGuideValidation has one row per rule of a guide: a broken file and
 // the problem it must be reported as, with file and field.
 func TestGuideValidation(t *testing.T) {

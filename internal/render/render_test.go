@@ -370,7 +370,7 @@ func TestLoadCodeRendersTheSame(t *testing.T) {
 			continue
 		}
 		n++
-		cat, err := catalog.LoadCode(content.FS(), code)
+		cat, err := catalog.LoadCode(content.CatalogJSON(), content.ClientsJSON(), content.FS(), code)
 		if err != nil {
 			t.Fatalf("LoadCode(%d): %v", code, err)
 		}
@@ -399,7 +399,7 @@ func TestLoadCodeRendersTheSame(t *testing.T) {
 	if n < 500 {
 		t.Errorf("compared %d codes, want every number from 100 to 599 and more", n)
 	}
-	if _, err := catalog.LoadCode(content.FS(), 999); err != nil {
+	if _, err := catalog.LoadCode(content.CatalogJSON(), content.ClientsJSON(), content.FS(), 999); err != nil {
 		t.Errorf("LoadCode(999): %v", err)
 	}
 }

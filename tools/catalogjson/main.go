@@ -4,7 +4,7 @@
 // decoding YAML (the Markdown bodies it reads from the files). "make
 // content" runs it through go generate in content/:
 //
-//	catalogjson -dir . -o catalog.json -clients catalog-clients.json
+//	catalogjson -dir . -o catalog.jsonl -clients catalog-clients.jsonl
 package main
 
 import (
@@ -19,8 +19,8 @@ import (
 
 func main() {
 	dir := flag.String("dir", ".", "directory of the content files")
-	out := flag.String("o", "catalog.json", "file to write the front matter to")
-	clients := flag.String("clients", "catalog-clients.json", "file to write the clients' data to")
+	out := flag.String("o", "catalog.jsonl", "file to write the front matter to")
+	clients := flag.String("clients", "catalog-clients.jsonl", "file to write the clients' data to")
 	flag.Parse()
 	if err := write(*dir, *out, *clients); err != nil {
 		fmt.Fprintln(os.Stderr, "catalogjson:", err)

@@ -164,5 +164,5 @@ func compare(oldClients []catalog.Client, old map[string]catalog.ScenarioFile, n
 		return nil
 	}
 	slices.Sort(diffs)
-	return errors.New(strings.Join(diffs, "\n") + "\n(after a deliberate change or upgrade, run make clients and commit content/clients and content/catalog-clients.json)")
+	return errors.New(strings.Join(diffs, "\n") + "\n(after a deliberate change or upgrade, run make clients and commit content/clients and content/catalog-clients.jsonl)")
 }
