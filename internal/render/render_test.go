@@ -543,3 +543,21 @@ func TestClassPageThreeForms(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkCodeTerminal is the text page of "httpstatus 503".
+func BenchmarkCodeTerminal(b *testing.B) {
+	cat, err := catalog.LoadCode(content.CatalogJSON(), content.ClientsJSON(), content.FS(), 503)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r, err := render.New(cat, web.FS())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := r.CodeTerminal(503, false); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -42,7 +42,22 @@ func classColour(class string) string {
 	return "1"
 }
 
-func (w *textWriter) line(s string) { w.buf.WriteString(strings.TrimRight(s, " ") + "\n") }
+func (w *textWriter) line(s string) {
+	w.buf.WriteString(strings.TrimRight(s, " "))
+	w.buf.WriteByte('\n')
+}
+
+// endLine ends the line that starts at start in the text, without its
+// trailing spaces, as line does.
+func (w *textWriter) endLine(start int) {
+	b := w.buf.Bytes()
+	end := len(b)
+	for end > start && b[end-1] == ' ' {
+		end--
+	}
+	w.buf.Truncate(end)
+	w.buf.WriteByte('\n')
+}
 
 // blank writes an empty line unless the text already ends with one.
 func (w *textWriter) blank() {
@@ -76,26 +91,30 @@ func (w *textWriter) para(first, rest, s string) {
 	w.blank()
 }
 
+// wrap writes the words of s into the text a line at a time, each line
+// no wider than Width unless one word is.
 func (w *textWriter) wrap(first, rest, s string) {
-	prefix := first
-	cur := prefix
-	n := visibleLen(cur)
+	start := w.buf.Len()
+	w.buf.WriteString(first)
+	n := visibleLen(first)
 	empty := true
-	for _, word := range strings.Fields(s) {
+	for word := range strings.FieldsSeq(s) {
 		wl := visibleLen(word)
 		if !empty && n+1+wl > Width {
-			w.line(cur)
-			cur, n, empty = rest, visibleLen(rest), true
+			w.endLine(start)
+			start = w.buf.Len()
+			w.buf.WriteString(rest)
+			n, empty = visibleLen(rest), true
 		}
 		if !empty {
-			cur += " "
+			w.buf.WriteByte(' ')
 			n++
 		}
-		cur += word
+		w.buf.WriteString(word)
 		n += wl
 		empty = false
 	}
-	w.line(cur)
+	w.endLine(start)
 }
 
 // visibleLen is the width of s on a terminal: its runes, less the ANSI
