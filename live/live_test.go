@@ -13,6 +13,7 @@ import (
 	"net/http/httptest"
 	"net/http/httptrace"
 	"net/textproto"
+	"reflect"
 	"runtime"
 	"strconv"
 	"strings"
@@ -20,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/httpstatus/httpstatus/content"
 	"github.com/httpstatus/httpstatus/internal/catalog"
 )
 
@@ -288,6 +290,35 @@ func TestLiveRequiredHeaders(t *testing.T) {
 			for _, hd := range e.Headers {
 				if hd.Value != "" && !validValue(hd.Value) {
 					t.Errorf("%s: header %s: value %q is not printable ASCII", e.File, hd.Name, hd.Value)
+				}
+			}
+		}
+	}
+}
+
+// TestDefaultCatalog requires the handler New makes without WithCatalog,
+// which reads the embedded front matter alone, to answer every code as a
+// handler over the whole embedded content does, in both URL schemes.
+func TestDefaultCatalog(t *testing.T) {
+	t.Parallel()
+	full, err := catalog.Load(content.FS())
+	if err != nil {
+		t.Fatalf("load the embedded content: %v", err)
+	}
+	def, whole := New(), New(WithCatalog(full))
+	schemes := []struct {
+		prefix     string
+		got, wants http.Handler
+	}{{"/status", def, whole}, {"", def.Compat(), whole.Compat()}}
+	for _, k := range full.Codes() {
+		for _, s := range schemes {
+			for _, query := range []string{"", "?suppressBody=true"} {
+				target := fmt.Sprintf("%s/%d%s", s.prefix, k.Code, query)
+				got, want := httptest.NewRecorder(), httptest.NewRecorder()
+				s.got.ServeHTTP(got, httptest.NewRequest("GET", target, nil))
+				s.wants.ServeHTTP(want, httptest.NewRequest("GET", target, nil))
+				if got.Code != want.Code || !reflect.DeepEqual(got.Header(), want.Header()) || got.Body.String() != want.Body.String() {
+					t.Errorf("GET %s: %d %v %q; over the whole content %d %v %q", target, got.Code, got.Header(), got.Body, want.Code, want.Header(), want.Body)
 				}
 			}
 		}

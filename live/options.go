@@ -156,8 +156,9 @@ func withRand(randN func(n uint64) uint64) Option {
 }
 
 // embedded loads the embedded content once per process, for every New
-// without WithCatalog.
-var embedded = sync.OnceValues(func() (*catalog.Catalog, error) { return catalog.Load(content.FS()) })
+// without WithCatalog: its front matter alone, decoded at build time,
+// which is all the handler serves (codes, names and headers).
+var embedded = sync.OnceValues(func() (*catalog.Catalog, error) { return catalog.LoadIndex(content.CatalogJSON()) })
 
 // newConfig applies opts over the defaults.
 func newConfig(opts []Option) config {
