@@ -83,37 +83,37 @@ type Asset struct {
 
 // Renderer renders pages from a catalog.
 type Renderer struct {
-	cat    *catalog.Catalog
-	md     goldmark.Markdown
-	assets []Asset
-	urls   map[string]string // "site.css" -> hashed path
+	cat *catalog.Catalog
+	md  goldmark.Markdown
 
-	// The page templates, parsed by the first HTML page rendered: the
-	// text and JSON forms, all the command line prints, never need them.
-	web      fs.FS
-	tmplOnce sync.Once
-	pages    map[string]*template.Template
-	tmplErr  error
+	// The static files, read and hashed when first asked for, and the
+	// page templates, parsed by the first HTML page rendered: the text
+	// and JSON forms, all the command line prints, need neither.
+	web        fs.FS
+	assetNames []string // "static/site.css", ...
+	assetOnce  sync.Once
+	assets     []Asset
+	urls       map[string]string // "site.css" -> hashed path
+	assetErr   error
+	tmplOnce   sync.Once
+	pages      map[string]*template.Template
+	tmplErr    error
 }
 
 // pageTemplates are the templates in web's templates/ folder, each
 // parsed with layout.tmpl.
 var pageTemplates = []string{"home", "class", "code", "search", "notfound", "guides", "guide", "clients"}
 
-// New hashes the files in web's static/ folder and keeps web for its
-// templates (templates/*.tmpl), which are parsed when the first HTML page
-// is rendered; ParseTemplates parses them now.
+// New checks that each file in web's static/ folder has a content type
+// and keeps web for those files, which are read and hashed when first
+// asked for, and for its templates (templates/*.tmpl), which are parsed
+// when the first HTML page is rendered; ParseTemplates does both now.
 func New(cat *catalog.Catalog, web fs.FS) (*Renderer, error) {
-	r := &Renderer{
-		cat:  cat,
-		md:   newMarkdown(),
-		urls: map[string]string{},
-		web:  web,
-	}
-	if err := r.loadAssets(web); err != nil {
+	names, err := assetNames(web)
+	if err != nil {
 		return nil, err
 	}
-	return r, nil
+	return &Renderer{cat: cat, md: newMarkdown(), web: web, assetNames: names}, nil
 }
 
 // NewParsed is New, with the page templates parsed as ParseTemplates
@@ -137,11 +137,15 @@ func NewParsed(web fs.FS, load func() (*catalog.Catalog, error)) (*Renderer, err
 	return r, nil
 }
 
-// ParseTemplates parses the page templates, once, and reports whether
-// they parse: a server calls it at start, to fail there rather than on a
-// request.
+// ParseTemplates reads the static files and parses the page templates,
+// once, and reports whether they could be read and parse: a server calls
+// it at start, to fail there rather than on a request.
 func (r *Renderer) ParseTemplates() error {
-	r.tmplOnce.Do(func() { r.pages, r.tmplErr = parseTemplates(r.web, r.funcs()) })
+	r.tmplOnce.Do(func() {
+		if r.tmplErr = r.loadAssets(); r.tmplErr == nil {
+			r.pages, r.tmplErr = parseTemplates(r.web, r.funcs())
+		}
+	})
 	return r.tmplErr
 }
 
@@ -168,31 +172,44 @@ func parseTemplates(web fs.FS, funcs template.FuncMap) (map[string]*template.Tem
 	return pages, nil
 }
 
-func (r *Renderer) loadAssets(web fs.FS) error {
+// assetNames lists the files of web's static/ folder, in order, each
+// with a content type in assetTypes.
+func assetNames(web fs.FS) ([]string, error) {
 	names, err := fs.Glob(web, "static/*")
 	if err != nil {
-		return fmt.Errorf("list assets: %w", err)
+		return nil, fmt.Errorf("list assets: %w", err)
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		body, err := fs.ReadFile(web, name)
-		if err != nil {
-			return fmt.Errorf("read asset: %w", err)
-		}
-		base := path.Base(name)
-		ext := path.Ext(base)
-		sum := sha256.Sum256(body)
-		hashed := "/static/" + strings.TrimSuffix(base, ext) + "." + hex.EncodeToString(sum[:5]) + ext
 		// Our own table, not package mime's: its table depends on the
 		// host, and reading the host's tables costs every command 3 ms.
-		ctype, ok := assetTypes[ext]
-		if !ok {
-			return fmt.Errorf("asset %s: no content type for %q: add it to assetTypes", name, ext)
+		if ext := path.Ext(name); assetTypes[ext] == "" {
+			return nil, fmt.Errorf("asset %s: no content type for %q: add it to assetTypes", name, ext)
 		}
-		r.assets = append(r.assets, Asset{Path: hashed, ContentType: ctype, Body: body})
-		r.urls[base] = hashed
 	}
-	return nil
+	return names, nil
+}
+
+// loadAssets reads and hashes the static files, once. An error stops
+// it there; ParseTemplates reports it.
+func (r *Renderer) loadAssets() error {
+	r.assetOnce.Do(func() {
+		r.urls = map[string]string{}
+		for _, name := range r.assetNames {
+			body, err := fs.ReadFile(r.web, name)
+			if err != nil {
+				r.assets, r.assetErr = nil, fmt.Errorf("read asset: %w", err)
+				return
+			}
+			base := path.Base(name)
+			ext := path.Ext(base)
+			sum := sha256.Sum256(body)
+			hashed := "/static/" + strings.TrimSuffix(base, ext) + "." + hex.EncodeToString(sum[:5]) + ext
+			r.assets = append(r.assets, Asset{Path: hashed, ContentType: assetTypes[ext], Body: body})
+			r.urls[base] = hashed
+		}
+	})
+	return r.assetErr
 }
 
 // assetTypes are the content types of the static files, by extension.
@@ -205,11 +222,18 @@ var assetTypes = map[string]string{
 	".woff2": "font/woff2",
 }
 
-// Assets returns the static files with their hashed paths.
-func (r *Renderer) Assets() []Asset { return r.assets }
+// Assets returns the static files with their hashed paths: none if one
+// could not be read, which ParseTemplates reports.
+func (r *Renderer) Assets() []Asset {
+	r.loadAssets()
+	return r.assets
+}
 
 // AssetURL returns the hashed path of a static file such as "site.css".
-func (r *Renderer) AssetURL(name string) string { return r.urls[name] }
+func (r *Renderer) AssetURL(name string) string {
+	r.loadAssets()
+	return r.urls[name]
+}
 
 // Catalog returns the catalog the renderer draws from.
 func (r *Renderer) Catalog() *catalog.Catalog { return r.cat }

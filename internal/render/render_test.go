@@ -295,6 +295,24 @@ func TestTemplateErrors(t *testing.T) {
 	if _, err := render.New(cat, odd); err == nil || !strings.Contains(err.Error(), `no content type for ".xyz"`) {
 		t.Errorf("New with static/notes.xyz = %v, want an error naming the extension", err)
 	}
+
+	// A static file that cannot be read: the text form does not read
+	// them, ParseTemplates reports it, and no asset is served.
+	unread := files()
+	unread["static/site.css"] = &fstest.MapFile{Mode: fs.ModeDir}
+	r, err = render.New(cat, unread)
+	if err != nil {
+		t.Fatalf("New with static/site.css unreadable: %v, want the error later", err)
+	}
+	if _, err := r.Render(render.Page{Kind: render.KindCode, Code: 503, Format: render.Text}); err != nil {
+		t.Errorf("the text form reads no static file, but: %v", err)
+	}
+	if err := r.ParseTemplates(); err == nil || !strings.Contains(err.Error(), "read asset") {
+		t.Errorf("ParseTemplates with static/site.css unreadable = %v, want the read error", err)
+	}
+	if a := r.Assets(); len(a) != 0 {
+		t.Errorf("Assets with static/site.css unreadable = %d files, want none", len(a))
+	}
 }
 
 // TestNewParsed checks that NewParsed gives the renderer New and
