@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 
 	"github.com/httpstatus/httpstatus/content"
 	"github.com/httpstatus/httpstatus/internal/catalog"
@@ -28,14 +30,14 @@ const (
 // which is how completion learns them from the same flag sets.
 func commands() []command {
 	return []command{
-		{"show", "[--json] CODE", "explain a status code: 503, 418, 999", argCode, func(_ context.Context, args []string, e env) error { return runShow(args, e) }},
-		{"list", "[--json] [CLASS]", "list every code, or one class: 5xx", argClass, func(_ context.Context, args []string, e env) error { return runList(args, e) }},
-		{"search", "[--json] QUERY", `find codes by number, name or words: "gateway timeout"`, argNone, func(_ context.Context, args []string, e env) error { return runSearch(args, e) }},
-		{"annotate", "[--json] [FILE...]", "count and explain the status codes of access logs", argFile, runAnnotate},
-		{"serve", "[flags]", `run the web site and live endpoint (see "serve --help")`, argNone, runServe},
-		{"export", "[flags] DIR", `write the site as static files into DIR (see "export --help")`, argDir, runExport},
-		{"completion", "bash|zsh|fish", "print a shell completion script", argShell, runCompletion},
-		{"version", "", "print the version, the commit and the Go version", argNone, runVersion},
+		{"show", "[--json] CODE", "explain a status code: 503, 418, 999", argCode, func(_ context.Context, args []string, e env) error { return runShow(args, e) }, endAtOnce},
+		{"list", "[--json] [CLASS]", "list every code, or one class: 5xx", argClass, func(_ context.Context, args []string, e env) error { return runList(args, e) }, endAtOnce},
+		{"search", "[--json] QUERY", `find codes by number, name or words: "gateway timeout"`, argNone, func(_ context.Context, args []string, e env) error { return runSearch(args, e) }, endAtOnce},
+		{"annotate", "[--json] [FILE...]", "count and explain the status codes of access logs", argFile, runAnnotate, withSignals},
+		{"serve", "[flags]", `run the web site and live endpoint (see "serve --help")`, argNone, runServe, withSignals},
+		{"export", "[flags] DIR", `write the site as static files into DIR (see "export --help")`, argDir, runExport, withSignals},
+		{"completion", "bash|zsh|fish", "print a shell completion script", argShell, runCompletion, endAtOnce},
+		{"version", "", "print the version, the commit and the Go version", argNone, runVersion, endAtOnce},
 	}
 }
 
@@ -46,7 +48,20 @@ type command struct {
 	summary  string
 	args     argKind // what its positional arguments are, for completion
 	run      func(ctx context.Context, args []string, e env) error
+	// signals is withSignals for a command that SIGINT and SIGTERM must
+	// not end at once: they cancel its context instead, so that serve
+	// drains its connections and export removes the files it began, and
+	// annotate goes on to the end of its input (in a pipeline, Ctrl-C
+	// ends the command feeding it too) and reports what it read. The
+	// others end at once, as without a handler, and start sooner
+	// without one.
+	signals bool
 }
+
+const (
+	endAtOnce   = false
+	withSignals = true
+)
 
 // argKind is what a command's positional arguments are.
 type argKind int
@@ -133,6 +148,11 @@ func dispatch(ctx context.Context, args []string, e env) error {
 	}
 	for _, c := range commands() {
 		if c.name == cmd {
+			if c.signals {
+				var stop context.CancelFunc
+				ctx, stop = signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+				defer stop()
+			}
 			return c.run(ctx, rest, e)
 		}
 	}
