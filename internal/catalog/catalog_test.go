@@ -320,6 +320,7 @@ func TestLoadJSON(t *testing.T) {
 		{"no meanings", `{"file":"599.md","code":{"code":599,"entries":[]}}`, "catalog JSON: line 1: 599.md: no meanings"},
 		{"nothing in a line", good + `{"file":"6xx.md"}`, `catalog JSON: line 7: "6xx.md": want one of a code, a class or a guide`},
 		{"a code and a class in a line", strings.Replace(good, `"code":{`, `"class":{"class":"5xx"},"code":{`, 1), `catalog JSON: line 1: "599.md": want one of a code, a class or a guide`},
+		{"a line named for another file", strings.Replace(good, `{"file":"599.md"`, `{"file":"598.md"`, 1), "catalog JSON: line 1: named 598.md, holds the front matter of 599.md"},
 		{"a rule broken", strings.Replace(good, `"vendor":"V",`, "", 1), "599.md: vendor: required for an unofficial meaning"},
 		{"a class missing", strings.Replace(good, `"class":"3xx"`, `"class":"6xx"`, 1), "3xx.md: file: missing"},
 	}

@@ -160,19 +160,26 @@ func (c *Catalog) addJSON(n int, line []byte) error {
 	if err := json.Unmarshal(line, &f); err != nil {
 		return fmt.Errorf("catalog JSON: line %d: %w", n, err)
 	}
+	var p parsedFile
+	var file string // the file the front matter says it is from
 	switch {
 	case f.Code != nil && f.Class == nil && f.Guide == nil:
 		if len(f.Code.Entries) == 0 {
 			return fmt.Errorf("catalog JSON: line %d: %s: no meanings", n, f.File)
 		}
-		c.add(parsedFile{code: f.Code})
+		p.code, file = f.Code, f.Code.Entries[0].File
 	case f.Class != nil && f.Code == nil && f.Guide == nil:
-		c.add(parsedFile{class: f.Class})
+		p.class, file = f.Class, f.Class.File
 	case f.Guide != nil && f.Code == nil && f.Class == nil:
-		c.add(parsedFile{guide: f.Guide})
+		p.guide, file = f.Guide, f.Guide.File
 	default:
 		return fmt.Errorf("catalog JSON: line %d: %q: want one of a code, a class or a guide", n, f.File)
 	}
+	// LoadCode finds a file's line by the name it starts with.
+	if file != f.File {
+		return fmt.Errorf("catalog JSON: line %d: named %s, holds the front matter of %s", n, f.File, file)
+	}
+	c.add(p)
 	return nil
 }
 
