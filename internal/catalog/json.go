@@ -258,7 +258,8 @@ func LoadCode(index, clients []byte, fsys fs.FS, code int) (*Catalog, error) {
 		delete(at, name)
 		return c.addJSON(n, lines[n-1])
 	}
-	names := []string{ClassOf(code) + ".md", strconv.Itoa(code) + ".md"}
+	classFile, codeFile := ClassOf(code)+".md", strconv.Itoa(code)+".md"
+	names := []string{classFile, codeFile}
 	for name := range at {
 		if path.Dir(name) == GuideDir {
 			names = append(names, name)
@@ -282,7 +283,7 @@ func LoadCode(index, clients []byte, fsys fs.FS, code int) (*Catalog, error) {
 	}
 	// The page shows the body of the code and of its class, and of the
 	// rest only what the front matter says.
-	own := func(file string) bool { return file == names[0] || file == names[1] }
+	own := func(file string) bool { return file == classFile || file == codeFile }
 	if err := c.readBodies(fsys, own); err != nil {
 		return nil, err
 	}
@@ -336,54 +337,49 @@ func lineCodes(line []byte) ([]int, error) {
 // JSON is stale.
 func (c *Catalog) readBodies(fsys fs.FS, keep func(file string) bool) error {
 	buf := make([]byte, 4096)
-	read := func(file string, n int) ([]document, error) {
+	// read passes the n documents of file to set, unless keep refuses
+	// the file.
+	read := func(file string, n int, set func(docs []document)) error {
 		if keep != nil && !keep(file) {
-			return nil, nil
+			return nil
 		}
 		text, err := readText(fsys, file, buf)
 		if err != nil {
-			return nil, fmt.Errorf("read body: %w", err)
+			return fmt.Errorf("read body: %w", err)
 		}
 		docs, err := splitDocuments(text)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", file, err)
+			return fmt.Errorf("%s: %w", file, err)
 		}
 		if len(docs) != n {
-			return nil, fmt.Errorf("%s: %d front matter blocks, the catalog JSON has %d: run make content", file, len(docs), n)
+			return fmt.Errorf("%s: %d front matter blocks, the catalog JSON has %d: run make content", file, len(docs), n)
 		}
-		return docs, nil
+		set(docs)
+		return nil
 	}
 	for _, k := range c.codes {
 		file := k.Entries[0].File
-		docs, err := read(file, len(k.Entries))
-		if err != nil {
-			return err
-		}
-		for i := range k.Entries {
-			if k.Entries[i].File != file {
-				return fmt.Errorf("catalog JSON: code %d: meanings from %s and %s: a code's meanings are one file's", k.Code, file, k.Entries[i].File)
+		for _, e := range k.Entries {
+			if e.File != file {
+				return fmt.Errorf("catalog JSON: code %d: meanings from %s and %s: a code's meanings are one file's", k.Code, file, e.File)
 			}
-			if docs != nil {
+		}
+		if err := read(file, len(k.Entries), func(docs []document) {
+			for i := range k.Entries {
 				k.Entries[i].Body = docs[i].body
 			}
+		}); err != nil {
+			return err
 		}
 	}
 	for _, k := range c.classes {
-		docs, err := read(k.File, 1)
-		if err != nil {
+		if err := read(k.File, 1, func(docs []document) { k.Body = docs[0].body }); err != nil {
 			return err
-		}
-		if docs != nil {
-			k.Body = docs[0].body
 		}
 	}
 	for _, g := range c.guides {
-		docs, err := read(g.File, 1)
-		if err != nil {
+		if err := read(g.File, 1, func(docs []document) { g.Body = docs[0].body }); err != nil {
 			return err
-		}
-		if docs != nil {
-			g.Body = docs[0].body
 		}
 	}
 	return nil
